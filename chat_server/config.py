@@ -1,0 +1,109 @@
+"""Settings: read once from config.toml and CHAT_* environment variables into a frozen object.
+
+Handlers never read the environment or files; they get a ``Settings`` from the app factory.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, get_type_hints
+
+ENV_PREFIX = "CHAT_"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(ValueError):
+    """A setting is unknown or has a value of the wrong type."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8080
+    data_dir: str = "./data"
+    redis_url: str = ""
+    redis_prefix: str = "chat"
+    database_url: str = ""
+    agent_capacity: int = 3
+    max_message_length: int = 4000
+    max_field_length: int = 200
+    allowed_origins: tuple[str, ...] = ("*",)
+    default_handle_time_s: int = 300
+    session_ttl_hours: int = 12
+    company_name: str = "Acme Support"
+
+    @property
+    def data_path(self) -> Path:
+        return Path(self.data_dir).expanduser().resolve()
+
+    @property
+    def sqlite_path(self) -> Path:
+        if self.database_url.startswith("sqlite:///"):
+            return Path(self.database_url.removeprefix("sqlite:///")).expanduser().resolve()
+        if self.database_url:
+            raise ConfigError(f"unsupported database_url {self.database_url!r}")
+        return self.data_path / "chat.sqlite3"
+
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **{k: _coerce(k, v) for k, v in changes.items()})
+
+
+def _field_types() -> dict[str, Any]:
+    hints = get_type_hints(Settings)
+    return {f.name: hints[f.name] for f in dataclasses.fields(Settings)}
+
+
+def _coerce(name: str, value: Any) -> Any:
+    types = _field_types()
+    if name not in types:
+        raise ConfigError(f"unknown setting {name!r}")
+    kind = types[name]
+    try:
+        if kind is int:
+            if isinstance(value, bool):
+                raise TypeError
+            return int(value)
+        if kind is str:
+            if not isinstance(value, str):
+                raise TypeError
+            return value
+        if kind == tuple[str, ...]:
+            if isinstance(value, str):
+                value = [v.strip() for v in value.split(",") if v.strip()]
+            if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+                raise TypeError
+            return tuple(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"setting {name!r} has an invalid value {value!r}") from None
+    raise ConfigError(f"setting {name!r} has an unsupported type")  # pragma: no cover
+
+
+def load_settings(
+    path: str | os.PathLike[str] | None = None,
+    env: Mapping[str, str] | None = None,
+    **overrides: Any,
+) -> Settings:
+    """Defaults < config file < CHAT_* environment < explicit overrides (CLI flags, tests)."""
+    env = os.environ if env is None else env
+    values: dict[str, Any] = {}
+    config_path = Path(path) if path else PROJECT_ROOT / "config.toml"
+    if path and not config_path.exists():
+        raise ConfigError(f"config file {config_path} does not exist")
+    if config_path.exists():
+        with config_path.open("rb") as fh:
+            for key, value in tomllib.load(fh).items():
+                values[key] = _coerce(key, value)
+    fields = _field_types()
+    for key, value in env.items():
+        if key.startswith(ENV_PREFIX):
+            name = key[len(ENV_PREFIX) :].lower()
+            if name in fields:
+                values[name] = _coerce(name, value)
+    for key, value in overrides.items():
+        if value is not None:
+            values[key] = _coerce(key, value)
+    return Settings(**values)

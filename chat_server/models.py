@@ -1,0 +1,72 @@
+"""Plain records passed between the store, the services and the transports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Agent:
+    id: str
+    email: str
+    name: str
+    role: str  # "agent" | "manager"
+    capacity: int | None
+    disabled: bool
+    created_at: float
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == "manager"
+
+
+@dataclass(frozen=True)
+class Visitor:
+    id: str
+    name: str | None
+    email: str | None
+    created_at: float
+
+
+@dataclass(frozen=True)
+class Message:
+    id: str
+    conversation_id: str
+    seq: int
+    client_id: str | None
+    author_kind: str  # "visitor" | "agent" | "system"
+    author_id: str | None
+    author_name: str | None
+    text: str
+    created_at: float
+
+
+@dataclass(frozen=True)
+class Rating:
+    conversation_id: str
+    score: int
+    comment: str | None
+    created_at: float
+
+
+@dataclass(frozen=True)
+class Conversation:
+    id: str
+    visitor_id: str
+    agent_id: str | None
+    agent_name: str | None
+    status: str  # "queued" | "assigned" | "closed"
+    visitor_name: str | None
+    visitor_email: str | None
+    page_url: str | None
+    created_at: float
+    assigned_at: float | None
+    closed_at: float | None
+    closed_by: str | None
+    last_seq: int
+    messages: list[Message] = field(default_factory=list)
+    rating: Rating | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != "closed"

@@ -1,0 +1,122 @@
+"""The ``/visitor`` namespace: the website widget."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import serializers, validation
+from ..config import Settings
+from ..errors import Unauthorized
+from ..models import Visitor
+from ..services.chat import ChatService
+from .base import ChatNamespace, event
+from .events import VISITOR_NS, visitor_room
+
+
+class VisitorNamespace(ChatNamespace):
+    def __init__(self, chat: ChatService, settings: Settings) -> None:
+        super().__init__(VISITOR_NS)
+        self.chat = chat
+        self.settings = settings
+
+    async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
+        token = auth.get("visitor_token") if isinstance(auth, dict) else None
+        visitor, token, conversation = await self.chat.visitor_session(token)
+        await self.save_session(sid, {"visitor": visitor})
+        current = None
+        if conversation is not None:
+            await self.enter_room(sid, visitor_room(conversation.id))
+            current = serializers.conversation_for_visitor(
+                conversation, await self.chat.queue_status(conversation)
+            )
+        await self.emit("session", {"visitor_token": token, "conversation": current}, to=sid)
+
+    async def _visitor(self, sid: str) -> Visitor:
+        session = await self.get_session(sid)
+        visitor = session.get("visitor") if session else None
+        if visitor is None:
+            raise Unauthorized("Reconnect to start a session.")
+        return visitor
+
+    def _text(self, data: dict[str, Any]) -> str:
+        text = validation.text(data, "text", max_length=self.settings.max_message_length)
+        assert text is not None
+        return text
+
+    @event("chat:start")
+    async def start(self, sid: str, data: dict[str, Any]) -> dict[str, Any]:
+        visitor = await self._visitor(sid)
+        limit = self.settings.max_field_length
+        text = self._text(data)
+        name = validation.text(data, "name", max_length=limit, required=False)
+        email = validation.email(data)
+        page_url = validation.text(data, "page_url", max_length=2000, required=False)
+        client_id = validation.client_id(data) if data.get("client_id") is not None else None
+        conversation = await self.chat.open_conversation(
+            visitor, text=text, name=name, email=email, page_url=page_url, client_id=client_id
+        )
+        await self.enter_room(sid, visitor_room(conversation.id))
+        status, queue = await self.chat.enqueue(conversation)
+        return {
+            "conversation_id": conversation.id,
+            "status": status,
+            "queue": queue.as_dict() if queue else None,
+            "message": serializers.message(conversation.messages[0]),
+        }
+
+    @event("message:send")
+    async def send(self, sid: str, data: dict[str, Any]) -> dict[str, Any]:
+        visitor = await self._visitor(sid)
+        conversation_id = validation.conversation_id(data)
+        text = self._text(data)
+        client_id = validation.client_id(data)
+        conversation = await self.chat.visitor_conversation(visitor, conversation_id)
+        message = await self.chat.send_message(
+            conversation,
+            author_kind="visitor",
+            author_id=visitor.id,
+            author_name=conversation.visitor_name,
+            text=text,
+            client_id=client_id,
+        )
+        return {"message": serializers.message(message)}
+
+    @event("chat:resume")
+    async def resume(self, sid: str, data: dict[str, Any]) -> dict[str, Any]:
+        visitor = await self._visitor(sid)
+        conversation_id = validation.conversation_id(data)
+        after_seq = validation.integer(data, "after_seq", minimum=0, maximum=2**31)
+        conversation = await self.chat.visitor_conversation(visitor, conversation_id)
+        await self.enter_room(sid, visitor_room(conversation.id))
+        messages = await self.chat.resume(conversation, after_seq or 0)
+        queue = await self.chat.queue_status(conversation)
+        return {
+            "messages": [serializers.message(m) for m in messages],
+            "status": conversation.status,
+            "queue": queue.as_dict() if queue else None,
+        }
+
+    @event("typing")
+    async def typing(self, sid: str, data: dict[str, Any]) -> None:
+        visitor = await self._visitor(sid)
+        conversation_id = validation.conversation_id(data)
+        typing = validation.boolean(data, "typing")
+        conversation = await self.chat.visitor_conversation(visitor, conversation_id)
+        await self.chat.typing(conversation, by="visitor", typing=typing)
+
+    @event("chat:end")
+    async def end(self, sid: str, data: dict[str, Any]) -> None:
+        visitor = await self._visitor(sid)
+        conversation = await self.chat.visitor_conversation(visitor, validation.conversation_id(data))
+        await self.chat.close(conversation, by="visitor")
+
+    @event("chat:rate")
+    async def rate(self, sid: str, data: dict[str, Any]) -> dict[str, Any]:
+        visitor = await self._visitor(sid)
+        conversation_id = validation.conversation_id(data)
+        score = validation.integer(data, "score", minimum=1, maximum=5)
+        comment = validation.text(data, "comment", max_length=self.settings.max_message_length, required=False)
+        conversation = await self.chat.visitor_conversation(visitor, conversation_id)
+        assert score is not None
+        rating = await self.chat.rate(conversation, score, comment)
+        return {"rating": serializers.rating(rating)}

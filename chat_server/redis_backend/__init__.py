@@ -1,0 +1,1 @@
+"""Redis: key names, the embedded server, and the connection the app shares."""

@@ -1,0 +1,32 @@
+"""Every Redis key name in one place.
+
+Queue keys share one hash tag (``{prefix:q}``) so each Lua script touches a single Redis Cluster
+slot. The prefix is a setting, so deployments and test runs can share a Redis without colliding.
+"""
+
+from __future__ import annotations
+
+
+class Keys:
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+        tag = f"{{{prefix}:q}}"
+        self.waiting = f"{prefix}:{tag}:waiting"  # ZSET conversation -> order (lower = sooner)
+        self.queue_seq = f"{prefix}:{tag}:seq"  # INCR counter for FIFO order
+        self.online = f"{prefix}:{tag}:online"  # SET of agent ids taking chats
+        self.load = f"{prefix}:{tag}:load"  # HASH agent -> open chats
+        self.capacity = f"{prefix}:{tag}:capacity"  # HASH agent -> max open chats
+        self.last_assigned = f"{prefix}:{tag}:last"  # HASH agent -> ordering stamp of last assignment
+        self.assignment = f"{prefix}:{tag}:assignment"  # HASH conversation -> agent
+        self.socketio_channel = f"{prefix}:socketio"
+
+    def agent_sockets(self, agent_id: str) -> str:
+        """SET of live socket ids of one agent across processes."""
+        return f"{self.prefix}:agent:{agent_id}:sockets"
+
+    def agent_status(self, agent_id: str) -> str:
+        return f"{self.prefix}:agent:{agent_id}:status"
+
+    def queue_keys(self) -> list[str]:
+        return [self.waiting, self.queue_seq, self.online, self.load, self.capacity, self.last_assigned,
+                self.assignment]

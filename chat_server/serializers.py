@@ -1,0 +1,70 @@
+"""Records to protocol payloads (docs/protocol.md). The visitor token never leaves here; agent
+payloads and visitor payloads are built separately so neither leaks the other's fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .clock import to_iso
+from .models import Agent, Conversation, Message, Rating
+from .routing.queue import QueueStatus
+
+
+def _iso(ts: float | None) -> str | None:
+    return None if ts is None else to_iso(ts)
+
+
+def message(m: Message) -> dict[str, Any]:
+    return {
+        "id": m.id,
+        "conversation_id": m.conversation_id,
+        "seq": m.seq,
+        "client_id": m.client_id,
+        "author": {"kind": m.author_kind, "name": m.author_name},
+        "text": m.text,
+        "created_at": to_iso(m.created_at),
+    }
+
+
+def rating(r: Rating | None) -> dict[str, Any] | None:
+    if r is None:
+        return None
+    return {"score": r.score, "comment": r.comment, "created_at": to_iso(r.created_at)}
+
+
+def agent(a: Agent, *, status: str | None = None, capacity: int | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": a.id, "name": a.name, "email": a.email, "role": a.role}
+    if status is not None:
+        out["status"] = status
+    if capacity is not None:
+        out["capacity"] = capacity
+    return out
+
+
+def _common(c: Conversation) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "status": c.status,
+        "created_at": to_iso(c.created_at),
+        "assigned_at": _iso(c.assigned_at),
+        "closed_at": _iso(c.closed_at),
+        "closed_by": c.closed_by,
+        "messages": [message(m) for m in c.messages],
+        "rating": rating(c.rating),
+    }
+
+
+def conversation_for_agent(c: Conversation) -> dict[str, Any]:
+    return {
+        **_common(c),
+        "visitor": {"id": c.visitor_id, "name": c.visitor_name, "email": c.visitor_email, "page_url": c.page_url},
+        "agent": {"id": c.agent_id, "name": c.agent_name} if c.agent_id else None,
+    }
+
+
+def conversation_for_visitor(c: Conversation, queue: QueueStatus | None) -> dict[str, Any]:
+    return {
+        **_common(c),
+        "agent": {"name": c.agent_name} if c.agent_id else None,
+        "queue": queue.as_dict() if queue else None,
+    }

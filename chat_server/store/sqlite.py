@@ -1,0 +1,392 @@
+"""SQLite store through aiosqlite.
+
+One connection per process owns every write, serialised by a lock; WAL mode and a busy timeout let
+two server processes on one machine share the file. Multi-statement writes run in
+``BEGIN IMMEDIATE`` so the write lock is taken up front and a concurrent writer waits instead of
+failing half-way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from ..errors import AlreadyRated, Conflict
+from ..ids import new_id
+from ..models import Agent, Conversation, Message, Rating, Visitor
+from .migrations import load_migrations
+
+_CONVERSATION_SELECT = """
+SELECT c.*, a.name AS agent_name FROM conversations c LEFT JOIN agents a ON a.id = c.agent_id
+"""
+
+
+class SqliteStore:
+    """Transcripts, agents, sessions, visitors and ratings in one SQLite file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._db: aiosqlite.Connection | None = None
+        self._lock = asyncio.Lock()
+
+    # -- lifecycle -----------------------------------------------------------------------------
+    async def open(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = await aiosqlite.connect(self.path, isolation_level=None)
+        self._db.row_factory = aiosqlite.Row
+        await self._db.execute("PRAGMA journal_mode=WAL")
+        await self._db.execute("PRAGMA busy_timeout=10000")
+        await self._db.execute("PRAGMA foreign_keys=ON")
+        await self._db.execute("PRAGMA synchronous=NORMAL")
+        await self.migrate()
+
+    async def close(self) -> None:
+        if self._db is not None:
+            await self._db.close()
+            self._db = None
+
+    @property
+    def db(self) -> aiosqlite.Connection:
+        if self._db is None:
+            raise RuntimeError("store is not open")
+        return self._db
+
+    @asynccontextmanager
+    async def _write(self) -> AsyncIterator[aiosqlite.Connection]:
+        async with self._lock:
+            await self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                await self.db.execute("ROLLBACK")
+                raise
+            await self.db.execute("COMMIT")
+
+    async def migrate(self) -> list[int]:
+        """Apply pending migrations in order; safe when two processes start together."""
+        applied: list[int] = []
+        async with self._write() as db:
+            await db.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT)"
+            )
+            done = {row[0] for row in await db.execute_fetchall("SELECT version FROM schema_migrations")}
+            for migration in load_migrations("sqlite"):
+                if migration.version in done:
+                    continue
+                for statement in migration.statements:
+                    await db.execute(statement)
+                await db.execute(
+                    "INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
+                    (migration.version, migration.name),
+                )
+                applied.append(migration.version)
+        return applied
+
+    async def ping(self) -> None:
+        await self.db.execute_fetchall("SELECT 1")
+
+    async def _one(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
+        rows = await self.db.execute_fetchall(sql, tuple(params))
+        return rows[0] if rows else None
+
+    # -- agents --------------------------------------------------------------------------------
+    async def create_agent(
+        self, *, email: str, name: str, role: str, password_hash: str, capacity: int | None, now: float
+    ) -> Agent:
+        agent_id = new_id("a")
+        try:
+            async with self._write() as db:
+                await db.execute(
+                    "INSERT INTO agents (id, email, name, role, password_hash, capacity, created_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (agent_id, email, name, role, password_hash, capacity, now),
+                )
+        except sqlite3.IntegrityError:
+            raise Conflict(f"An account with email {email} exists already.") from None
+        agent = await self.get_agent(agent_id)
+        assert agent is not None
+        return agent
+
+    async def get_agent(self, agent_id: str) -> Agent | None:
+        row = await self._one("SELECT * FROM agents WHERE id = ?", (agent_id,))
+        return _agent(row) if row else None
+
+    async def get_agent_credentials(self, email: str) -> tuple[Agent, str] | None:
+        row = await self._one("SELECT * FROM agents WHERE email = ?", (email,))
+        return (_agent(row), row["password_hash"]) if row else None
+
+    async def count_agents(self) -> int:
+        row = await self._one("SELECT COUNT(*) FROM agents")
+        return int(row[0]) if row else 0
+
+    async def list_agents(self) -> list[Agent]:
+        rows = await self.db.execute_fetchall("SELECT * FROM agents ORDER BY name")
+        return [_agent(r) for r in rows]
+
+    # -- sessions ------------------------------------------------------------------------------
+    async def create_session(self, token_hash: str, agent_id: str, now: float, expires_at: float) -> None:
+        async with self._write() as db:
+            await db.execute(
+                "INSERT INTO agent_sessions (token_hash, agent_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+                (token_hash, agent_id, now, expires_at),
+            )
+
+    async def get_session_agent(self, token_hash: str, now: float) -> Agent | None:
+        row = await self._one(
+            "SELECT a.* FROM agent_sessions s JOIN agents a ON a.id = s.agent_id"
+            " WHERE s.token_hash = ? AND s.expires_at > ? AND a.disabled = 0",
+            (token_hash, now),
+        )
+        return _agent(row) if row else None
+
+    async def delete_session(self, token_hash: str) -> None:
+        async with self._write() as db:
+            await db.execute("DELETE FROM agent_sessions WHERE token_hash = ?", (token_hash,))
+
+    # -- visitors ------------------------------------------------------------------------------
+    async def create_visitor(self, token_hash: str, now: float) -> Visitor:
+        visitor_id = new_id("v")
+        async with self._write() as db:
+            await db.execute(
+                "INSERT INTO visitors (id, token_hash, created_at) VALUES (?, ?, ?)",
+                (visitor_id, token_hash, now),
+            )
+        return Visitor(id=visitor_id, name=None, email=None, created_at=now)
+
+    async def get_visitor_by_token(self, token_hash: str) -> Visitor | None:
+        row = await self._one("SELECT * FROM visitors WHERE token_hash = ?", (token_hash,))
+        if row is None:
+            return None
+        return Visitor(id=row["id"], name=row["name"], email=row["email"], created_at=row["created_at"])
+
+    # -- conversations -------------------------------------------------------------------------
+    async def create_conversation(
+        self,
+        *,
+        visitor_id: str,
+        name: str | None,
+        email: str | None,
+        page_url: str | None,
+        first_text: str,
+        client_id: str | None,
+        now: float,
+    ) -> Conversation:
+        """The conversation and its first message land together or not at all."""
+        conversation_id = new_id("c")
+        async with self._write() as db:
+            await db.execute(
+                "INSERT INTO conversations (id, visitor_id, status, visitor_name, visitor_email, page_url,"
+                " created_at, last_seq) VALUES (?, ?, 'queued', ?, ?, ?, ?, 1)",
+                (conversation_id, visitor_id, name, email, page_url, now),
+            )
+            await db.execute(
+                "INSERT INTO messages (id, conversation_id, seq, client_id, author_kind, author_id,"
+                " author_name, text, created_at) VALUES (?, ?, 1, ?, 'visitor', ?, ?, ?, ?)",
+                (new_id("m"), conversation_id, client_id, visitor_id, name, first_text, now),
+            )
+            if name or email:
+                await db.execute(
+                    "UPDATE visitors SET name = COALESCE(?, name), email = COALESCE(?, email) WHERE id = ?",
+                    (name, email, visitor_id),
+                )
+        conversation = await self.get_conversation(conversation_id, with_messages=True)
+        assert conversation is not None
+        return conversation
+
+    async def get_conversation(self, conversation_id: str, *, with_messages: bool = False) -> Conversation | None:
+        row = await self._one(_CONVERSATION_SELECT + " WHERE c.id = ?", (conversation_id,))
+        if row is None:
+            return None
+        return await self._conversation(row, with_messages)
+
+    async def _conversation(self, row: aiosqlite.Row, with_messages: bool) -> Conversation:
+        messages = await self.messages_after(row["id"], 0) if with_messages else []
+        return _conversation_row(row, messages, await self.get_rating(row["id"]))
+
+    async def find_visitor_conversation(self, visitor_id: str) -> Conversation | None:
+        """The open conversation, else the latest closed one still waiting for its rating."""
+        row = await self._one(
+            _CONVERSATION_SELECT + " WHERE c.visitor_id = ? AND c.status != 'closed'"
+            " ORDER BY c.created_at DESC LIMIT 1",
+            (visitor_id,),
+        )
+        if row is None:
+            row = await self._one(
+                _CONVERSATION_SELECT + " LEFT JOIN ratings r ON r.conversation_id = c.id"
+                " WHERE c.visitor_id = ? AND c.status = 'closed' AND r.conversation_id IS NULL"
+                " ORDER BY c.closed_at DESC LIMIT 1",
+                (visitor_id,),
+            )
+        return await self._conversation(row, True) if row else None
+
+    async def list_open_for_agent(self, agent_id: str) -> list[Conversation]:
+        rows = await self.db.execute_fetchall(
+            _CONVERSATION_SELECT + " WHERE c.agent_id = ? AND c.status = 'assigned' ORDER BY c.assigned_at",
+            (agent_id,),
+        )
+        return [await self._conversation(r, True) for r in rows]
+
+    async def list_queued_ids(self) -> list[str]:
+        rows = await self.db.execute_fetchall(
+            "SELECT id FROM conversations WHERE status = 'queued' ORDER BY created_at"
+        )
+        return [r[0] for r in rows]
+
+    async def count_open_for_agent(self, agent_id: str) -> int:
+        row = await self._one(
+            "SELECT COUNT(*) FROM conversations WHERE agent_id = ? AND status = 'assigned'", (agent_id,)
+        )
+        return int(row[0]) if row else 0
+
+    async def assign_conversation(self, conversation_id: str, agent_id: str, now: float) -> bool:
+        """Record the queue's decision; False when the conversation is no longer queued."""
+        async with self._write() as db:
+            cursor = await db.execute(
+                "UPDATE conversations SET agent_id = ?, status = 'assigned', assigned_at = ?"
+                " WHERE id = ? AND status = 'queued'",
+                (agent_id, now, conversation_id),
+            )
+            if cursor.rowcount != 1:
+                return False
+            await db.execute(
+                "INSERT OR IGNORE INTO conversation_agents (conversation_id, agent_id, joined_at)"
+                " VALUES (?, ?, ?)",
+                (conversation_id, agent_id, now),
+            )
+        return True
+
+    async def close_conversation(self, conversation_id: str, closed_by: str, now: float) -> bool:
+        """False when it was closed already (a second close is a no-op, not an error)."""
+        async with self._write() as db:
+            cursor = await db.execute(
+                "UPDATE conversations SET status = 'closed', closed_at = ?, closed_by = ?"
+                " WHERE id = ? AND status != 'closed'",
+                (now, closed_by, conversation_id),
+            )
+        return cursor.rowcount == 1
+
+    # -- messages ------------------------------------------------------------------------------
+    async def append_message(
+        self,
+        conversation_id: str,
+        *,
+        author_kind: str,
+        author_id: str | None,
+        author_name: str | None,
+        text: str,
+        client_id: str | None,
+        now: float,
+    ) -> tuple[Message, bool]:
+        """Store a message with the next seq. Returns (message, created); a known client_id
+        returns the stored copy with created=False."""
+        async with self._write() as db:
+            if client_id is not None:
+                existing = await self._find_by_client_id(conversation_id, author_kind, client_id)
+                if existing is not None:
+                    return existing, False
+            rows = await db.execute_fetchall(
+                "UPDATE conversations SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq",
+                (conversation_id,),
+            )
+            seq = int(list(rows)[0][0])
+            message = Message(
+                id=new_id("m"),
+                conversation_id=conversation_id,
+                seq=seq,
+                client_id=client_id,
+                author_kind=author_kind,
+                author_id=author_id,
+                author_name=author_name,
+                text=text,
+                created_at=now,
+            )
+            await db.execute(
+                "INSERT INTO messages (id, conversation_id, seq, client_id, author_kind, author_id,"
+                " author_name, text, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (message.id, conversation_id, seq, client_id, author_kind, author_id, author_name, text, now),
+            )
+        return message, True
+
+    async def _find_by_client_id(self, conversation_id: str, author_kind: str, client_id: str) -> Message | None:
+        row = await self._one(
+            "SELECT * FROM messages WHERE conversation_id = ? AND author_kind = ? AND client_id = ?",
+            (conversation_id, author_kind, client_id),
+        )
+        return _message(row) if row else None
+
+    async def messages_after(self, conversation_id: str, after_seq: int) -> list[Message]:
+        rows = await self.db.execute_fetchall(
+            "SELECT * FROM messages WHERE conversation_id = ? AND seq > ? ORDER BY seq",
+            (conversation_id, after_seq),
+        )
+        return [_message(r) for r in rows]
+
+    # -- ratings -------------------------------------------------------------------------------
+    async def add_rating(self, conversation_id: str, score: int, comment: str | None, now: float) -> Rating:
+        try:
+            async with self._write() as db:
+                await db.execute(
+                    "INSERT INTO ratings (conversation_id, score, comment, created_at) VALUES (?, ?, ?, ?)",
+                    (conversation_id, score, comment, now),
+                )
+        except sqlite3.IntegrityError:
+            raise AlreadyRated("This conversation has been rated already.") from None
+        return Rating(conversation_id=conversation_id, score=score, comment=comment, created_at=now)
+
+    async def get_rating(self, conversation_id: str) -> Rating | None:
+        row = await self._one("SELECT * FROM ratings WHERE conversation_id = ?", (conversation_id,))
+        if row is None:
+            return None
+        return Rating(row["conversation_id"], row["score"], row["comment"], row["created_at"])
+
+
+def _agent(row: aiosqlite.Row) -> Agent:
+    return Agent(
+        id=row["id"],
+        email=row["email"],
+        name=row["name"],
+        role=row["role"],
+        capacity=row["capacity"],
+        disabled=bool(row["disabled"]),
+        created_at=row["created_at"],
+    )
+
+
+def _message(row: aiosqlite.Row) -> Message:
+    return Message(
+        id=row["id"],
+        conversation_id=row["conversation_id"],
+        seq=row["seq"],
+        client_id=row["client_id"],
+        author_kind=row["author_kind"],
+        author_id=row["author_id"],
+        author_name=row["author_name"],
+        text=row["text"],
+        created_at=row["created_at"],
+    )
+
+
+def _conversation_row(row: aiosqlite.Row, messages: list[Message], rating: Rating | None) -> Conversation:
+    return Conversation(
+        id=row["id"],
+        visitor_id=row["visitor_id"],
+        agent_id=row["agent_id"],
+        agent_name=row["agent_name"],
+        status=row["status"],
+        visitor_name=row["visitor_name"],
+        visitor_email=row["visitor_email"],
+        page_url=row["page_url"],
+        created_at=row["created_at"],
+        assigned_at=row["assigned_at"],
+        closed_at=row["closed_at"],
+        closed_by=row["closed_by"],
+        last_seq=row["last_seq"],
+        messages=messages,
+        rating=rating,
+    )

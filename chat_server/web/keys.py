@@ -1,0 +1,21 @@
+"""Typed application keys: everything the factory builds, reachable from a request."""
+
+from __future__ import annotations
+
+import jinja2
+import redis.asyncio as aioredis
+from aiohttp import web
+
+from ..clock import Clock
+from ..config import Settings
+from ..services.auth import AuthService
+from ..services.chat import ChatService
+from ..store import Store
+
+SETTINGS = web.AppKey("settings", Settings)
+CLOCK = web.AppKey("clock", Clock)
+STORE = web.AppKey("store", Store)
+REDIS = web.AppKey("redis", aioredis.Redis)
+AUTH = web.AppKey("auth", AuthService)
+CHAT = web.AppKey("chat", ChatService)
+TEMPLATES = web.AppKey("templates", jinja2.Environment)

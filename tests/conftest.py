@@ -1,0 +1,168 @@
+"""Fixtures: a real server on a loopback port built by the real app factory, against the real
+Redis on this machine (each test gets its own key prefix) and a fresh SQLite file."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis.asyncio as aioredis
+from aiohttp import web
+
+from chat_server.app import create_app
+from chat_server.clock import Clock
+from chat_server.config import Settings, load_settings
+from chat_server.models import Agent
+from chat_server.services.chat import ChatService
+from chat_server.store import Store
+from chat_server.web.keys import AUTH, CHAT, STORE
+
+from .helpers import Peer, login
+
+REDIS_URL = os.environ.get("CHAT_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+ARTIFACTS = Path(__file__).parent / "artifacts"
+CHROMIUM = os.environ.get("CHAT_TEST_CHROMIUM", "/usr/bin/chromium")
+
+
+async def delete_prefix(url: str, prefix: str) -> None:
+    client = aioredis.from_url(url)
+    try:
+        keys = [k async for k in client.scan_iter(f"{prefix}:*", count=1000)]
+        if keys:
+            await client.delete(*keys)
+    finally:
+        await client.aclose()
+
+
+@pytest.fixture
+async def redis_prefix() -> AsyncIterator[str]:
+    prefix = f"test-{uuid.uuid4().hex[:12]}"
+    yield prefix
+    await delete_prefix(REDIS_URL, prefix)
+
+
+@pytest.fixture
+async def redis_client() -> AsyncIterator[aioredis.Redis]:
+    client = aioredis.from_url(REDIS_URL)
+    yield client
+    await client.aclose()
+
+
+@pytest.fixture
+def settings(tmp_path: Path, redis_prefix: str) -> Settings:
+    return load_settings(env={}, redis_url=REDIS_URL, redis_prefix=redis_prefix, data_dir=str(tmp_path / "data"))
+
+
+class LiveServer:
+    """A running app on 127.0.0.1 with shortcuts to make accounts and connect clients."""
+
+    def __init__(self, app: web.Application, runner: web.AppRunner, url: str) -> None:
+        self.app = app
+        self.runner = runner
+        self.url = url
+        self.peers: list[Peer] = []
+
+    @property
+    def store(self) -> Store:
+        return self.app[STORE]
+
+    @property
+    def chat(self) -> ChatService:
+        return self.app[CHAT]
+
+    async def create_agent(
+        self, email: str | None = None, name: str = "Anna", password: str = "password123",
+        role: str = "agent", capacity: int | None = None,
+    ) -> Agent:
+        email = email or f"{uuid.uuid4().hex[:8]}@example.com"
+        return await self.app[AUTH].create_agent(
+            email=email, name=name, password=password, role=role, capacity=capacity
+        )
+
+    async def token_for(self, agent: Agent, password: str = "password123") -> str:
+        return await login(self.url, agent.email, password)
+
+    async def visitor(self, token: str | None = None) -> Peer:
+        peer = Peer(self.url, "/visitor")
+        self.peers.append(peer)
+        return await peer.connect({"visitor_token": token} if token else None)
+
+    async def agent_peer(self, agent: Agent, *, online: bool = True, password: str = "password123") -> Peer:
+        peer = Peer(self.url, "/agent")
+        self.peers.append(peer)
+        await peer.connect({"token": await self.token_for(agent, password)})
+        await peer.next("agent:state")
+        if online:
+            ack = await peer.call("status:set", {"status": "online"})
+            assert ack["ok"], ack
+        return peer
+
+    async def stop(self) -> None:
+        for peer in self.peers:
+            try:
+                await peer.close()
+            except Exception:
+                pass
+        await self.runner.cleanup()
+
+
+ServerFactory = Callable[..., Awaitable[LiveServer]]
+
+
+@pytest.fixture
+async def server_factory() -> AsyncIterator[ServerFactory]:
+    servers: list[LiveServer] = []
+
+    async def start(settings: Settings, clock: Clock | None = None) -> LiveServer:
+        app = create_app(settings, clock=clock)
+        runner = web.AppRunner(app, handle_signals=False)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        server = LiveServer(app, runner, f"http://127.0.0.1:{port}")
+        servers.append(server)
+        return server
+
+    yield start
+    for server in reversed(servers):
+        await server.stop()
+
+
+@pytest.fixture
+async def live_server(settings: Settings, server_factory: ServerFactory) -> LiveServer:
+    return await server_factory(settings)
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Any]:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CHAT_SKIP_BROWSER") == "1":
+            pytest.skip("CHAT_SKIP_BROWSER=1 and no chromium")
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (or set CHAT_SKIP_BROWSER=1)")
+    from playwright.async_api import async_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--no-first-run", "--disable-sync"],
+        )
+        yield browser
+        await browser.close()
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    shutil.rmtree(ARTIFACTS / "tmp", ignore_errors=True)
