@@ -53,7 +53,7 @@ def summarize(raw: str, top: int = 25) -> dict[str, list[tuple[str, float]]]:
         n = int(count)
         total += n
         frames = [FRAME.match(f) for f in stack.split(";")]
-        names = [f"{m['fn']} ({m['file'].rsplit('/', 2)[-1]})" for m in frames if m]
+        names = [f"{m['fn']} ({'/'.join(m['file'].split('/')[-2:])})" for m in frames if m]
         if not names:
             continue
         leaf = frames[-1]

@@ -28,6 +28,7 @@ class Profile:
     drain_max_s: float
     agents: int  # accounts created in the product's data dir
     capacity: int
+    settle_s: float = 2.0  # pause before reading a server's RSS
     scenarios: tuple[str, ...] = SCENARIOS
 
     def replace(self, **changes: object) -> Profile:
@@ -49,7 +50,7 @@ QUICK = FULL.replace(
 TINY = FULL.replace(
     name="tiny", modes=("external",), relays=("python",), pairs=(2,), per_agent=2, warmup_s=0.2,
     measure_s=0.5, idle=10, idle_concurrency=10, assign_agents=1, assign_visitors=2, assign_s=0.5,
-    waiting=12, drain_agents=1, drain_max_s=5, agents=2, capacity=2,
+    waiting=12, drain_agents=1, drain_max_s=5, agents=2, capacity=2, settle_s=0.2,
 )
 
 PROFILES = {p.name: p for p in (FULL, QUICK, TINY)}

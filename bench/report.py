@@ -123,10 +123,13 @@ def markdown(results: dict[str, Any]) -> str:
             rows.append([t["name"], n, row.get("msgs_per_s"), row.get("p50_ms"), row.get("p99_ms"),
                          _fmt_ratio(_ratio(row.get("msgs_per_s"), _get(base, "msgs_per_s"))),
                          _fmt_ratio(_ratio(row.get("p99_ms"), _get(base, "p99_ms"))),
+                         row.get("cpu_us_per_msg"),
+                         _fmt_ratio(_ratio(row.get("cpu_us_per_msg"), _get(base, "cpu_us_per_msg"))),
                          row.get("server_cpu_pct"), row.get("redis_cpu_pct"), row.get("loadgen_cpu_pct"),
                          row.get("error") or row.get("errors")])
     lines += _table(["target", "pairs", "msgs/s", "p50 ms", "p99 ms", "msgs/s vs relay", "p99 vs relay",
-                     "server CPU %", "Redis CPU %", "loadgen CPU %", "errors"], rows)
+                     "CPU µs/msg", "CPU/msg vs relay", "server CPU %", "Redis CPU %", "loadgen CPU %", "errors"],
+                    rows)
     lines += ["**Idle widgets** (RSS growth of the server process / connections; accepted = the server answered "
               "the connect)", ""]
     rows = []

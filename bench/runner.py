@@ -54,7 +54,7 @@ async def run_target(target: Target, profile: Profile, log: Log) -> dict[str, An
             if "idle" in profile.scenarios:
                 out["idle"] = await _scenario(
                     log, f"{profile.idle} idle widgets",
-                    lambda: load.idle(target, http, profile.idle, profile.idle_concurrency),
+                    lambda: load.idle(target, http, profile.idle, profile.idle_concurrency, profile.settle_s),
                 )
             out["throughput"] = {}
             for n in profile.pairs if "throughput" in profile.scenarios else ():
