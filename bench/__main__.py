@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import shutil
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -57,6 +58,11 @@ def run(quick: bool, profile_name: str | None, modes: str | None, relays: str | 
 
     def log(line: str) -> None:
         click.echo(line, err=True)
+
+    def interrupted(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt  # unwinds through the runner's finally blocks: servers are stopped
+
+    signal.signal(signal.SIGTERM, interrupted)
 
     try:
         results = _loop_runner()(runner.run(profile, workdir, not no_pin, log))

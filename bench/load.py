@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import random
 import time
 from typing import Any
 
@@ -39,9 +40,16 @@ class Recorder:
         return on_new
 
 
-async def _side(sock: RawSocket, conversation_id: str, kind: str, rec: Recorder, stop: asyncio.Event) -> None:
+async def _side(
+    sock: RawSocket, conversation_id: str, kind: str, rec: Recorder, stop: asyncio.Event, interval: float
+) -> None:
+    """Send, wait for the ack, repeat; with an ``interval``, at most one message per interval."""
     n = 0
+    tick = time.perf_counter() + random.uniform(0, interval)  # spread the pairs' phases
     while not stop.is_set():
+        if interval:
+            await asyncio.sleep(max(0.0, tick - time.perf_counter()))
+            tick += interval
         client_id = f"{conversation_id}:{kind[0]}{n}"
         n += 1
         rec.sent[client_id] = time.perf_counter()
@@ -58,18 +66,20 @@ async def _side(sock: RawSocket, conversation_id: str, kind: str, rec: Recorder,
 
 async def throughput(
     target: Target, http: aiohttp.ClientSession, pairs: int, per_agent: int, warmup: float, duration: float,
-    started_event: asyncio.Event | None = None,
+    started_event: asyncio.Event | None = None, rate: float = 0.0,
 ) -> dict[str, Any]:
-    """Both sides of every pair send as fast as their acks come back; latency is send → the
-    partner's ``message:new``. Counted only inside the measuring window."""
+    """Both sides of every pair send as fast as their acks come back (or ``rate`` messages per
+    second per side); latency is send → the partner's ``message:new``. Counted only inside the
+    measuring window."""
+    interval = 1 / rate if rate else 0.0
     made: list[Pair] = await target.make_pairs(http, pairs, per_agent)
     rec = Recorder()
     for pair in made:
         pair.visitor.on("message:new", rec.handler("visitor"))
         pair.agent.on("message:new", rec.handler("agent"))
     stop = asyncio.Event()
-    tasks = [asyncio.create_task(_side(p.visitor, p.conversation_id, "visitor", rec, stop)) for p in made]
-    tasks += [asyncio.create_task(_side(p.agent, p.conversation_id, "agent", rec, stop)) for p in made]
+    tasks = [asyncio.create_task(_side(p.visitor, p.conversation_id, "visitor", rec, stop, interval)) for p in made]
+    tasks += [asyncio.create_task(_side(p.agent, p.conversation_id, "agent", rec, stop, interval)) for p in made]
     await asyncio.sleep(warmup)
     cpu = CpuWindow(target.pid).start()
     redis_cpu = await _redis_cpu(target)
@@ -91,6 +101,7 @@ async def throughput(
     await target.end_pairs(made)
     return {
         "pairs": pairs,
+        "offered_per_s": round(2 * pairs * rate, 1) if rate else None,
         "msgs_per_s": round(rec.delivered / cpu.wall, 1),
         "p50_ms": ms(percentile(rec.latencies, 50)),
         "p99_ms": ms(percentile(rec.latencies, 99)),

@@ -28,7 +28,11 @@ class Profile:
     drain_max_s: float
     agents: int  # accounts created in the product's data dir
     capacity: int
-    settle_s: float = 2.0  # pause before reading a server's RSS
+    paced_pairs: int = 50  # a latency run well below capacity: each side sends `paced_rate` msgs/s
+    paced_rate: float = 1.0
+    settle_s: float = 2.0
+    # Filling a 10,000-long line takes minutes per product, so the full run drains in one mode.
+    drain_modes: tuple[str, ...] = ("embedded", "external")  # pause before reading a server's RSS
     scenarios: tuple[str, ...] = SCENARIOS
 
     def replace(self, **changes: object) -> Profile:
@@ -39,6 +43,7 @@ FULL = Profile(
     name="full", modes=("embedded", "external"), relays=("python", "node"), pairs=(50, 200), per_agent=10,
     warmup_s=2, measure_s=10, idle=5000, idle_concurrency=100, assign_agents=10, assign_visitors=20,
     assign_s=10, waiting=10_000, drain_agents=20, drain_max_s=60, agents=20, capacity=10,
+    drain_modes=("embedded",),
 )
 
 QUICK = FULL.replace(
@@ -50,7 +55,8 @@ QUICK = FULL.replace(
 TINY = FULL.replace(
     name="tiny", modes=("external",), relays=("python",), pairs=(2,), per_agent=2, warmup_s=0.2,
     measure_s=0.5, idle=10, idle_concurrency=10, assign_agents=1, assign_visitors=2, assign_s=0.5,
-    waiting=12, drain_agents=1, drain_max_s=5, agents=2, capacity=2, settle_s=0.2,
+    waiting=12, drain_agents=1, drain_max_s=5, agents=2, capacity=2, settle_s=0.2, paced_pairs=2,
+    paced_rate=5.0,
 )
 
 PROFILES = {p.name: p for p in (FULL, QUICK, TINY)}

@@ -55,6 +55,11 @@ def checks(results: dict[str, Any]) -> list[Check]:
             r = _ratio(_get(row, "p99_ms"), _get(base, "p99_ms"))
             out.append(Check(name, f"p99 latency, {n} pairs", _fmt_ratio(r), f"<= {P99_RATIO} x relay",
                              None if r is None else r <= P99_RATIO))
+        paced, base = product.get("paced"), relay.get("paced")
+        if isinstance(paced, dict) and paced.get("offered_per_s"):
+            r = _ratio(paced.get("p99_ms"), _get(base, "p99_ms"))
+            out.append(Check(name, f"p99 latency at {paced['offered_per_s']:g} msgs/s offered (not saturated)",
+                             _fmt_ratio(r), f"<= {P99_RATIO} x relay", None if r is None else r <= P99_RATIO))
         kb = _get(product, "idle", "kb_per_connection")
         out.append(Check(name, "memory per idle widget", f"{kb} KB" if kb is not None else "-",
                          f"<= {KB_PER_IDLE:.0f} KB", None if kb is None else kb <= KB_PER_IDLE))
@@ -105,7 +110,9 @@ def markdown(results: dict[str, Any]) -> str:
         f"Run `{meta.get('argv', '')}` (profile **{results['profile']}**) on {meta.get('date')}, "
         f"commit {meta.get('commit')}.",
         "",
-        f"- Machine: {meta.get('nproc')} cores, {meta.get('cpu')}; {results.get('pinning')}.",
+        f"- Machine: {meta.get('nproc')} cores, {meta.get('cpu')}; {results.get('pinning')}. "
+        f"Load average (1 min) before/after: {_cell(results.get('loadavg_before'))} / "
+        f"{_cell(results.get('loadavg_after'))} (other work on a shared box lowers every number).",
         f"- Python {meta.get('python')}, aiohttp {meta.get('aiohttp')}, python-socketio "
         f"{meta.get('python-socketio')} (engineio {meta.get('python-engineio')}), redis-py {meta.get('redis-py')}, "
         f"uvloop {meta.get('uvloop')}, orjson {meta.get('orjson')}.",
@@ -114,12 +121,16 @@ def markdown(results: dict[str, Any]) -> str:
     ]
     for key, why in results.get("skipped", {}).items():
         lines.append(f"- Skipped {key}: {why}.")
-    lines += ["", "**Messages between visitor-agent pairs** (each side sends as soon as its previous ack is back; "
-              "latency = send until the partner's `message:new`)", ""]
+    lines += ["", "**Messages between visitor-agent pairs** (each side sends as soon as its previous ack is back, "
+              "or at a fixed rate in the `N @ R/s` rows; latency = send until the partner's `message:new`; "
+              "CPU µs/msg counts the server process plus, for the product, its Redis)", ""]
     rows = []
     for key, t in targets.items():
-        for n, row in (t.get("throughput") or {}).items():
-            base = _get(relay, "throughput", n)
+        runs = [(n, row, _get(relay, "throughput", n)) for n, row in (t.get("throughput") or {}).items()]
+        if isinstance(t.get("paced"), dict) and t["paced"].get("offered_per_s"):
+            paced = t["paced"]
+            runs.append((f"{paced['pairs']} @ {paced['offered_per_s']:g}/s", paced, relay.get("paced")))
+        for n, row, base in runs:
             rows.append([t["name"], n, row.get("msgs_per_s"), row.get("p50_ms"), row.get("p99_ms"),
                          _fmt_ratio(_ratio(row.get("msgs_per_s"), _get(base, "msgs_per_s"))),
                          _fmt_ratio(_ratio(row.get("p99_ms"), _get(base, "p99_ms"))),

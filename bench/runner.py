@@ -63,13 +63,21 @@ async def run_target(target: Target, profile: Profile, log: Log) -> dict[str, An
                     lambda n=n: load.throughput(target, http, n, profile.per_agent, profile.warmup_s,  # type: ignore[misc]
                                                 profile.measure_s),
                 )
+            if "throughput" in profile.scenarios and profile.paced_pairs:
+                n, rate = profile.paced_pairs, profile.paced_rate
+                out["paced"] = await _scenario(
+                    log, f"{n} pairs at {rate:g} msg/s per side",
+                    lambda: load.throughput(target, http, n, profile.per_agent, profile.warmup_s,
+                                            profile.measure_s, rate=rate),
+                )
             if isinstance(target, Product) and "assignment" in profile.scenarios:
                 out["assignment"] = await _scenario(
                     log, "assignment latency",
                     lambda: queueing.assignment_latency(target, http, profile.assign_agents,
                                                         profile.assign_visitors, profile.assign_s),
                 )
-            if isinstance(target, Product) and "drain" in profile.scenarios:
+            if isinstance(target, Product) and "drain" in profile.scenarios and \
+                    target.redis_mode in profile.drain_modes:
                 out["drain"] = await _scenario(
                     log, f"drain with {profile.waiting} waiting",
                     lambda: queueing.drain(target, http, profile.waiting, profile.drain_agents,
@@ -85,7 +93,7 @@ async def run(profile: Profile, workdir: Path, pin: bool, log: Log) -> dict[str,
     pinning = Pinning.detect(pin)
     pinning.pin_load_generator()
     results: dict[str, Any] = {"profile": profile.name, "pinning": pinning.describe(), "targets": {},
-                               "skipped": {}}
+                               "skipped": {}, "loadavg_before": os.getloadavg()[0]}
     targets: list[tuple[str, Target]] = []
     if "python" in profile.relays:
         targets.append(("relay-python", PythonRelay(workdir, pinning)))
@@ -106,6 +114,7 @@ async def run(profile: Profile, workdir: Path, pin: bool, log: Log) -> dict[str,
             log(f"{target.name} FAILED: {exc!r}")
             results["targets"][key] = {"name": target.name, "error": repr(exc)}
     results["meta"] = await machine(profile, "relay-node" in results["targets"])
+    results["loadavg_after"] = os.getloadavg()[0]
     return results
 
 
