@@ -48,12 +48,12 @@ FULL = Profile(
 
 QUICK = FULL.replace(
     name="quick", modes=("embedded",), warmup_s=1, measure_s=3, idle=500, assign_agents=5,
-    assign_visitors=10, assign_s=3, waiting=1000, drain_agents=10, drain_max_s=10,
+    assign_visitors=10, assign_s=3, waiting=600, drain_agents=10, drain_max_s=10,
 )
 
 # For tests/test_bench_smoke.py: proves the code runs, measures nothing worth reading.
 TINY = FULL.replace(
-    name="tiny", modes=("external",), relays=("python",), pairs=(2,), per_agent=2, warmup_s=0.2,
+    name="tiny", modes=("external",), drain_modes=("external",), relays=("python",), pairs=(2,), per_agent=2, warmup_s=0.2,
     measure_s=0.5, idle=10, idle_concurrency=10, assign_agents=1, assign_visitors=2, assign_s=0.5,
     waiting=12, drain_agents=1, drain_max_s=5, agents=2, capacity=2, settle_s=0.2, paced_pairs=2,
     paced_rate=5.0,
