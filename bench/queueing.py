@@ -147,11 +147,18 @@ async def drain(
         at_rest.judge(waiters[cid], rank, exact=True)
 
     closers: set[asyncio.Task[Any]] = set()
+    slow_closes = 0
+
+    async def close(sock: RawSocket, conversation_id: str) -> None:
+        nonlocal slow_closes
+        try:
+            await sock.call("chat:close", {"conversation_id": conversation_id}, timeout=120)
+        except Exception:
+            slow_closes += 1
 
     def close_at_once(sock: RawSocket) -> None:
         def on_assigned(data: Any) -> None:
-            call = sock.call("chat:close", {"conversation_id": data["conversation"]["id"]})
-            task = asyncio.ensure_future(call)
+            task = asyncio.ensure_future(close(sock, data["conversation"]["id"]))
             closers.add(task)
             task.add_done_callback(closers.discard)
 
@@ -189,9 +196,11 @@ async def drain(
     updates = sum(w.updates for w in waiters.values())
 
     socks = await connecting
-    await asyncio.gather(*(s.call("status:set", {"status": "away"}) for s in socks))
+    # A swamped server may take long to answer; the numbers above are already taken.
+    await asyncio.gather(*(s.call("status:set", {"status": "away"}, timeout=120) for s in socks),
+                         return_exceptions=True)
     if closers:
-        await asyncio.wait(list(closers), timeout=30)
+        await asyncio.wait(list(closers), timeout=120)
     await asyncio.sleep(POSITION_DEADLINE_S)
     frozen = PositionCheck()
     for cid, rank in (await _ranks(product)).items():
@@ -207,6 +216,7 @@ async def drain(
         "seconds": round(elapsed, 1),
         "assignments_per_s": round(served / elapsed, 1),
         "queue_updates": updates,
+        "unanswered_closes": slow_closes,
         "updates_per_assignment": round(updates / max(served, 1), 1),
         "positions_at_rest": _check(at_rest),
         "positions_moving": _check(moving),
