@@ -107,7 +107,7 @@ class Server:
         if self.proc is not None and self.proc.poll() is None:
             self.proc.terminate()
             try:
-                await asyncio.to_thread(self.proc.wait, 15)
+                await asyncio.to_thread(self.proc.wait, 30)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 await asyncio.to_thread(self.proc.wait, 5)

@@ -7,9 +7,11 @@ the scenarios in ``load.py`` and ``queueing.py`` drive them all the same way.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -224,7 +226,16 @@ class Product(Target):
         await self.server.start()
 
     async def stop(self) -> None:
+        redis_pid = None
+        if self.redis_mode == "embedded" and self.server is not None:
+            with contextlib.suppress(Exception):
+                client = self.redis()
+                redis_pid = int((await client.info("server"))["process_id"])
+                await client.aclose()
         await super().stop()
+        if redis_pid is not None:  # a server killed after a slow shutdown leaves its Redis behind
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(redis_pid, signal.SIGTERM)
         if self.redis_mode == "external":
             client = aioredis.from_url(EXTERNAL_REDIS)
             try:

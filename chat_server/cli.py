@@ -11,16 +11,6 @@ from aiohttp import web
 
 from .config import ConfigError, Settings, load_settings
 
-def _event_loop() -> asyncio.AbstractEventLoop:
-    """uvloop when installed (``pip install chat-server[fast]``): a cheaper event loop, measured in
-    docs/performance.md. Without it, the standard asyncio loop."""
-    try:
-        import uvloop
-    except ImportError:
-        return asyncio.new_event_loop()
-    return uvloop.new_event_loop()
-
-
 def _settings(ctx: click.Context, **overrides: Any) -> Settings:
     try:
         return load_settings(ctx.obj["config"], **overrides)
@@ -62,7 +52,7 @@ def run(ctx: click.Context, host: str | None, port: int | None, data_dir: str | 
         click.echo("\n".join(lines), err=False)
 
     app.on_startup.append(banner)
-    web.run_app(app, host=settings.host, port=settings.port, print=None, loop=_event_loop())
+    web.run_app(app, host=settings.host, port=settings.port, print=None)
 
 
 @main.group()
