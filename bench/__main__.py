@@ -38,13 +38,15 @@ def main() -> None:
 @click.option("--modes", default=None, help="Product Redis modes, comma-separated: embedded,external.")
 @click.option("--relays", default=None, help="Baselines, comma-separated: python,node ('' for none).")
 @click.option("--scenarios", default=None, help="Subset, comma-separated: idle,throughput,assignment,drain.")
+@click.option("--waiting", type=int, default=None, help="Visitors in line for the drain (full: 10,000).")
+@click.option("--idle", type=int, default=None, help="Idle widgets for the memory test (full: 5,000).")
 @click.option("--markdown", "md_path", type=click.Path(dir_okay=False), default=None, help="Write the report here.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None, help="Write raw results here.")
 @click.option("--no-pin", is_flag=True, help="Do not pin server and load generator to separate cores.")
 @click.option("--strict", is_flag=True, help="Exit 1 when a target FAILs (default: always 0).")
 @click.option("--keep", is_flag=True, help="Keep the work dir (server logs, SQLite files).")
 def run(quick: bool, profile_name: str | None, modes: str | None, relays: str | None, scenarios: str | None,
-        md_path: str | None,
+        waiting: int | None, idle: int | None, md_path: str | None,
         json_path: str | None, no_pin: bool, strict: bool, keep: bool) -> None:
     """Run every scenario against the product and the relays; print PASS/FAIL per target."""
     profile = PROFILES[profile_name or ("quick" if quick else "full")]
@@ -52,6 +54,10 @@ def run(quick: bool, profile_name: str | None, modes: str | None, relays: str | 
         profile = profile.replace(modes=tuple(m for m in modes.split(",") if m))
     if relays is not None:
         profile = profile.replace(relays=tuple(r for r in relays.split(",") if r))
+    if waiting is not None:
+        profile = profile.replace(waiting=waiting)
+    if idle is not None:
+        profile = profile.replace(idle=idle)
     if scenarios is not None:
         profile = profile.replace(scenarios=tuple(s for s in scenarios.split(",") if s))
     workdir = Path(tempfile.mkdtemp(prefix="chat-bench-"))

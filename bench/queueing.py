@@ -174,7 +174,13 @@ async def drain(
     t0 = time.perf_counter()
     if started_event is not None:
         started_event.set()
-    connecting = asyncio.gather(*(product.connect_agent(http, k, setup=close_at_once) for k in range(agents)))
+    # Long timeouts: while the line drains, the server is slow to answer an agent's connect too.
+    connecting = asyncio.gather(
+        *(product.connect_agent(http, k, setup=close_at_once, timeout=180) for k in range(agents)),
+        return_exceptions=True,
+    )
+    agents_in: list[float] = []  # when the last agent's connect was answered
+    connecting.add_done_callback(lambda _: agents_in.append(time.perf_counter()))
     pending: list[tuple[float, dict[str, int]]] = []
     while True:
         await asyncio.sleep(0.25)
@@ -195,7 +201,8 @@ async def drain(
     served = sum(1 for w in waiters.values() if w.assigned_at is not None)
     updates = sum(w.updates for w in waiters.values())
 
-    socks = await connecting
+    connected = await connecting
+    socks = [s for s in connected if isinstance(s, RawSocket)]
     # A swamped server may take long to answer; the numbers above are already taken.
     await asyncio.gather(*(s.call("status:set", {"status": "away"}, timeout=120) for s in socks),
                          return_exceptions=True)
@@ -217,6 +224,8 @@ async def drain(
         "assignments_per_s": round(served / elapsed, 1),
         "queue_updates": updates,
         "unanswered_closes": slow_closes,
+        "agents_failed_to_connect": len(connected) - len(socks),
+        "agent_connect_s": round(agents_in[0] - t0, 1),
         "updates_per_assignment": round(updates / max(served, 1), 1),
         "positions_at_rest": _check(at_rest),
         "positions_moving": _check(moving),

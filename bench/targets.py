@@ -265,7 +265,7 @@ class Product(Target):
 
     async def connect_agent(
         self, http: aiohttp.ClientSession, index: int, online: bool = True,
-        setup: Callable[[RawSocket], None] | None = None,
+        setup: Callable[[RawSocket], None] | None = None, timeout: float = 30,
     ) -> RawSocket:
         """``setup`` installs handlers before connecting: an agent who was online before is put
         back online by the connect itself and may be assigned chats at once."""
@@ -274,10 +274,10 @@ class Product(Target):
         if setup is not None:
             setup(sock)
         sock.on("agent:state", lambda data: state.done() or state.set_result(data))
-        await sock.connect({"token": await self.token(http, self.emails[index])})
-        await asyncio.wait_for(state, 30)
+        await sock.connect({"token": await self.token(http, self.emails[index])}, timeout=timeout)
+        await asyncio.wait_for(state, timeout)
         if online:
-            ack = await sock.call("status:set", {"status": "online"})
+            ack = await sock.call("status:set", {"status": "online"}, timeout=timeout)
             if not ack.get("ok"):
                 raise RuntimeError(f"status:set failed: {ack}")
         return sock
