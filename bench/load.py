@@ -56,7 +56,7 @@ async def _side(
         try:
             ack = await sock.call("message:send", {"conversation_id": conversation_id, "text": f"message {n}",
                                                    "client_id": client_id})
-        except (asyncio.TimeoutError, RuntimeError):
+        except (TimeoutError, RuntimeError):
             rec.errors += 1
             return
         if not (isinstance(ack, dict) and ack.get("ok")):

@@ -34,7 +34,7 @@ class Pinning:
     def describe(self) -> str:
         if self.server is None:
             return "not pinned"
-        return f"server on core {self.server}, load generator on core {sorted(self.load or ())[0]}"
+        return f"server on core {self.server}, load generator on core {min(self.load or {0})}"
 
     def pin_load_generator(self) -> None:
         if self.load is not None:
@@ -97,7 +97,7 @@ class Server:
                 try:
                     async with http.get(self.url + "/", timeout=aiohttp.ClientTimeout(total=2)):
                         return  # any HTTP answer means the listener is up
-                except (aiohttp.ClientError, asyncio.TimeoutError):
+                except (TimeoutError, aiohttp.ClientError):
                     await asyncio.sleep(0.1)
         tail = self.log_path.read_text(errors="replace")[-2000:]
         await self.stop()

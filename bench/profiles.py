@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-
 SCENARIOS = ("idle", "throughput", "assignment", "drain")
 
 
@@ -53,10 +52,10 @@ QUICK = FULL.replace(
 
 # For tests/test_bench_smoke.py: proves the code runs, measures nothing worth reading.
 TINY = FULL.replace(
-    name="tiny", modes=("external",), drain_modes=("external",), relays=("python",), pairs=(2,), per_agent=2, warmup_s=0.2,
-    measure_s=0.5, idle=10, idle_concurrency=10, assign_agents=1, assign_visitors=2, assign_s=0.5,
-    waiting=12, drain_agents=1, drain_max_s=5, agents=2, capacity=2, settle_s=0.2, paced_pairs=2,
-    paced_rate=5.0,
+    name="tiny", modes=("embedded",), drain_modes=("embedded",), relays=("python",), pairs=(2,), per_agent=2,
+    warmup_s=0.2, measure_s=0.5, idle=10, idle_concurrency=10, assign_agents=1, assign_visitors=2,
+    assign_s=0.5, waiting=12, drain_agents=1, drain_max_s=5, agents=2, capacity=2, settle_s=0.2,
+    paced_pairs=2, paced_rate=5.0,
 )
 
 PROFILES = {p.name: p for p in (FULL, QUICK, TINY)}

@@ -52,6 +52,10 @@ def checks(results: dict[str, Any]) -> list[Check]:
             r = _ratio(_get(row, "msgs_per_s"), _get(base, "msgs_per_s"))
             out.append(Check(name, f"throughput, {n} pairs", _fmt_ratio(r), f">= {THROUGHPUT_RATIO} x relay",
                              None if r is None else r >= THROUGHPUT_RATIO))
+            # Same goal per CPU-second: what each would do with a whole core, robust to other load.
+            r = _ratio(_get(base, "cpu_us_per_msg"), _get(row, "cpu_us_per_msg"))
+            out.append(Check(name, f"throughput per CPU-second, {n} pairs", _fmt_ratio(r),
+                             f">= {THROUGHPUT_RATIO} x relay", None if r is None else r >= THROUGHPUT_RATIO))
             r = _ratio(_get(row, "p99_ms"), _get(base, "p99_ms"))
             out.append(Check(name, f"p99 latency, {n} pairs", _fmt_ratio(r), f"<= {P99_RATIO} x relay",
                              None if r is None else r <= P99_RATIO))
@@ -107,7 +111,7 @@ def markdown(results: dict[str, Any]) -> str:
     relay = targets.get("relay-python", {})
     redis_v = meta.get("redis_server", {})
     lines = [
-        f"Run `{meta.get('argv', '')}` (profile **{results['profile']}**) on {meta.get('date')}, "
+        f"Run `{meta.get('argv', '')}` (profile **{results['profile']}**) finished {meta.get('date')}, "
         f"commit {meta.get('commit')}.",
         "",
         f"- Machine: {meta.get('nproc')} cores, {meta.get('cpu')}; {results.get('pinning')}. "

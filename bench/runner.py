@@ -148,7 +148,7 @@ async def _redis_versions() -> dict[str, str]:
     except Exception as exc:  # pragma: no cover
         out["external"] = f"unreachable ({exc.__class__.__name__})"
     try:
-        text = subprocess.run([redis_executable(), "--version"], capture_output=True, text=True, timeout=10).stdout
+        text = subprocess.run([redis_executable(), "--version"], capture_output=True, text=True, timeout=10, check=False).stdout
         out["embedded"] = text.split("v=", 1)[1].split()[0]
     except Exception:  # pragma: no cover
         out["embedded"] = "unknown"
@@ -156,7 +156,7 @@ async def _redis_versions() -> dict[str, str]:
 
 
 async def machine(profile: Profile, node: bool) -> dict[str, Any]:
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True)
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True, check=False)
     return {
         "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "nproc": os.cpu_count(),

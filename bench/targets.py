@@ -160,7 +160,7 @@ class NodeRelay(RelayTarget):
             import json
 
             pkg = NODE_CACHE / "node_modules" / "socket.io" / "package.json"
-            node = subprocess.run(["node", "--version"], capture_output=True, text=True, timeout=10).stdout.strip()
+            node = subprocess.run(["node", "--version"], capture_output=True, text=True, timeout=10, check=False).stdout.strip()
             return f"node {node}, socket.io {json.loads(pkg.read_text())['version']}"
         except Exception:
             return "unknown"

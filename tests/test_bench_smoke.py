@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bench import report
 from bench.load import Recorder
 from bench.profile import summarize
@@ -16,16 +18,17 @@ from bench.profile import summarize
 REPO = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.timeout(150)  # ~15 s normally; generous because the machine is shared
 def test_tiny_benchmark_runs_against_product_and_relay(tmp_path: Path) -> None:
     out_json, out_md = tmp_path / "results.json", tmp_path / "report.md"
     done = subprocess.run(
         [sys.executable, "-m", "bench", "run", "--profile", "tiny", "--no-pin",
          "--json", str(out_json), "--markdown", str(out_md)],
-        cwd=REPO, capture_output=True, text=True, timeout=50,
+        cwd=REPO, capture_output=True, text=True, timeout=140, check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     results = json.loads(out_json.read_text())
-    relay, product = results["targets"]["relay-python"], results["targets"]["product-external"]
+    relay, product = results["targets"]["relay-python"], results["targets"]["product-embedded"]
     for target in (relay, product):
         assert target["idle"]["connections"] == 10, target
         row = target["throughput"]["2"]
