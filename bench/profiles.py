@@ -46,8 +46,9 @@ FULL = Profile(
 )
 
 QUICK = FULL.replace(
-    name="quick", modes=("embedded",), warmup_s=1, measure_s=2, idle=300, assign_agents=5,
-    assign_visitors=10, assign_s=2, waiting=400, drain_agents=10, drain_max_s=10, settle_s=1.0,
+    name="quick", modes=("embedded",), relays=("python",), warmup_s=1, measure_s=2, idle=300,
+    assign_agents=5, assign_visitors=10, assign_s=2, waiting=300, drain_agents=10, drain_max_s=10,
+    settle_s=1.0,
 )
 
 # For tests/test_bench_smoke.py: proves the code runs, measures nothing worth reading.
