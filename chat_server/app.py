@@ -21,11 +21,13 @@ from .realtime.visitor import VisitorNamespace
 from .redis_backend.embedded import EmbeddedRedis
 from .redis_backend.keys import Keys
 from .routing.queue import Queue
+from .services.accounts import AccountsService
 from .services.auth import AuthService
 from .services.chat import ChatService
+from .services.team import TeamService
 from .store import create_store
-from .web import api, pages
-from .web.keys import AUTH, CHAT, CLOCK, REDIS, SETTINGS, STORE, TEMPLATES
+from .web import accounts, api, pages, workflow
+from .web.keys import ACCOUNTS, AUTH, CHAT, CLOCK, REDIS, SETTINGS, STORE, TEAM, TEMPLATES
 from .web.middleware import errors, security_headers
 from .web.pages import CONSOLE_DIR
 
@@ -57,10 +59,12 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     auth = AuthService(store, clock, settings.session_ttl_hours)
     chat = ChatService(
         store=store, queue=queue, redis=redis, keys=keys, events=events, clock=clock,
-        default_capacity=settings.agent_capacity,
+        default_capacity=settings.agent_capacity, breathing_time_s=settings.breathing_time_s,
+        disconnect_grace_s=settings.agent_disconnect_grace_s,
     )
+    team = TeamService(store, chat, events, clock)
     sio.register_namespace(VisitorNamespace(chat, settings))
-    sio.register_namespace(AgentNamespace(chat, auth, settings))
+    sio.register_namespace(AgentNamespace(chat, team, auth, settings))
 
     app = web.Application(middlewares=[errors, security_headers], client_max_size=MAX_BODY_BYTES)
     app[SETTINGS] = settings
@@ -69,6 +73,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     app[REDIS] = redis
     app[AUTH] = auth
     app[CHAT] = chat
+    app[TEAM] = team
+    app[ACCOUNTS] = AccountsService(store, auth, chat, sio)
     app[SIO] = sio
     app[TEMPLATES] = jinja2.Environment(
         loader=jinja2.FileSystemLoader(CONSOLE_DIR / "templates"), autoescape=True
@@ -78,6 +84,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     sio.attach(app)
     pages.setup(app)
     api.setup(app)
+    workflow.setup(app)
+    accounts.setup(app)
     app.cleanup_ctx.extend([_redis_ctx, _store_ctx, _sweeper_ctx])
     return app
 
@@ -115,6 +123,7 @@ async def _sweeper_ctx(app: web.Application) -> AsyncIterator[None]:
         while True:
             await asyncio.sleep(SWEEP_INTERVAL_S)
             try:
+                await chat.sweep_gone_agents()
                 await chat.dispatch()
             except Exception as exc:  # keep sweeping: Redis or the database may come back
                 log.warning("queue sweep failed: %s", exc)

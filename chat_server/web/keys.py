@@ -8,8 +8,10 @@ from aiohttp import web
 
 from ..clock import Clock
 from ..config import Settings
+from ..services.accounts import AccountsService
 from ..services.auth import AuthService
 from ..services.chat import ChatService
+from ..services.team import TeamService
 from ..store import Store
 
 SETTINGS = web.AppKey("settings", Settings)
@@ -19,3 +21,5 @@ REDIS = web.AppKey("redis", aioredis.Redis)
 AUTH = web.AppKey("auth", AuthService)
 CHAT = web.AppKey("chat", ChatService)
 TEMPLATES = web.AppKey("templates", jinja2.Environment)
+TEAM = web.AppKey("team", TeamService)
+ACCOUNTS = web.AppKey("accounts", AccountsService)
