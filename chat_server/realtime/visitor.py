@@ -8,15 +8,17 @@ from .. import serializers, validation
 from ..config import Settings
 from ..errors import Unauthorized
 from ..models import Visitor
-from ..services.chat import ChatService
+from ..services.chat import ChatService, StartRequest
+from ..services.presence import Presence
 from .base import ChatNamespace, event
 from .events import VISITOR_NS, visitor_room
 
 
 class VisitorNamespace(ChatNamespace):
-    def __init__(self, chat: ChatService, settings: Settings) -> None:
+    def __init__(self, chat: ChatService, presence: Presence, settings: Settings) -> None:
         super().__init__(VISITOR_NS)
         self.chat = chat
+        self.presence = presence
         self.settings = settings
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
@@ -25,11 +27,23 @@ class VisitorNamespace(ChatNamespace):
         await self.save_session(sid, {"visitor": visitor, "user_agent": str(environ.get("HTTP_USER_AGENT", ""))[:300]})
         current = None
         if conversation is not None:
-            await self.enter_room(sid, visitor_room(conversation.id))
+            await self._follow(sid, conversation.id)
             current = serializers.conversation_for_visitor(
                 conversation, await self.chat.queue_status(conversation)
             )
         await self.emit("session", {"visitor_token": token, "conversation": current}, to=sid)
+
+    async def _follow(self, sid: str, conversation_id: str) -> None:
+        await self.enter_room(sid, visitor_room(conversation_id))
+        await self.presence.visitor_following(conversation_id, sid)
+        session = await self.get_session(sid)
+        session["conversation_id"] = conversation_id
+        await self.save_session(sid, session)
+
+    async def on_disconnect(self, sid: str, reason: Any = None) -> None:
+        session = await self.get_session(sid)
+        if session and session.get("conversation_id"):
+            await self.presence.visitor_left(session["conversation_id"], sid)
 
     async def _visitor(self, sid: str) -> Visitor:
         session = await self.get_session(sid)
@@ -52,15 +66,17 @@ class VisitorNamespace(ChatNamespace):
         email = validation.email(data)
         page_url = validation.text(data, "page_url", max_length=2000, required=False)
         client_id = validation.client_id(data) if data.get("client_id") is not None else None
-        context = {
-            "page_title": validation.text(data, "page_title", max_length=limit, required=False),
-            "timezone": validation.text(data, "timezone", max_length=64, required=False),
-            "user_agent": (await self.get_session(sid)).get("user_agent") or None,
-        }
-        conversation = await self.chat.open_conversation(
-            visitor, text=text, name=name, email=email, page_url=page_url, client_id=client_id, context=context
+        request = StartRequest(
+            text=text, name=name, email=email, page_url=page_url, client_id=client_id,
+            department=validation.text(data, "department", max_length=40, required=False),
+            language=validation.text(data, "language", max_length=10, required=False),
+            vip=validation.boolean(data, "vip") if "vip" in data else False,
+            page_title=validation.text(data, "page_title", max_length=limit, required=False),
+            timezone=validation.text(data, "timezone", max_length=64, required=False),
+            user_agent=(await self.get_session(sid)).get("user_agent") or None,
         )
-        await self.enter_room(sid, visitor_room(conversation.id))
+        conversation = await self.chat.open_conversation(visitor, request)
+        await self._follow(sid, conversation.id)
         status, queue = await self.chat.enqueue(conversation)
         return {
             "conversation_id": conversation.id,
@@ -92,7 +108,7 @@ class VisitorNamespace(ChatNamespace):
         conversation_id = validation.conversation_id(data)
         after_seq = validation.integer(data, "after_seq", minimum=0, maximum=2**31)
         conversation = await self.chat.visitor_conversation(visitor, conversation_id)
-        await self.enter_room(sid, visitor_room(conversation.id))
+        await self._follow(sid, conversation.id)
         messages = await self.chat.resume(conversation, after_seq or 0)
         queue = await self.chat.queue_status(conversation)
         return {

@@ -11,6 +11,8 @@ from ..config import Settings
 from ..services.accounts import AccountsService
 from ..services.auth import AuthService
 from ..services.chat import ChatService
+from ..services.presence import Presence
+from ..services.router import Router
 from ..services.team import TeamService
 from ..store import Store
 
@@ -23,3 +25,5 @@ CHAT = web.AppKey("chat", ChatService)
 TEMPLATES = web.AppKey("templates", jinja2.Environment)
 TEAM = web.AppKey("team", TeamService)
 ACCOUNTS = web.AppKey("accounts", AccountsService)
+ROUTER = web.AppKey("router", Router)
+PRESENCE = web.AppKey("presence", Presence)
