@@ -40,7 +40,7 @@
 
   // ---- state -------------------------------------------------------------------------------------------
   var S = {
-    view: "prechat",      // prechat | queued | chatting | closed | thanks
+    view: "prechat",      // prechat | queued | offline | chatting | closed | thanks
     open: false,
     conv: null,           // {id, agentName}
     byId: {}, bySeq: {}, list: [], lastSeq: 0,
@@ -246,18 +246,23 @@
 
   function setView(v) {
     S.view = v;
-    var chatty = v === "queued" || v === "chatting";
+    var chatty = isChatty(v);
     show(ui.prechat, v === "prechat"); show(ui.chat, v !== "prechat");
     show(ui.footer, v !== "prechat"); show(ui.composer, chatty);
     show(ui.rating, v === "closed"); show(ui.thanks, v === "thanks"); show(ui.newChat.parentNode, v === "closed" || v === "thanks");
-    show(ui.queue, v === "queued");
+    show(ui.queue, v === "queued" || v === "offline");
     if (!chatty) setTyping(false);
     var agent = S.conv && S.conv.agentName;
     ui.sub.textContent = v === "queued" ? "Waiting for the next available agent…"
+      : v === "offline" ? "We're away right now"
       : v === "chatting" ? (agent ? "You're chatting with " + agent : "You're chatting with us")
       : v === "prechat" ? "We usually reply in a few minutes" : "This chat has ended";
     renderQueue(); renderStars(); renderTranscript();
   }
+
+  // Open conversation states: queued, assigned, and "offline" (nobody on duty: the visitor leaves a message).
+  function viewFor(status) { return status === "queued" ? "queued" : status === "offline" ? "offline" : "chatting"; }
+  function isChatty(v) { return v === "queued" || v === "chatting" || v === "offline"; }
 
   function showError(err) {
     var msg = err && err.error ? err.error.message || err.error.code : err;
@@ -268,6 +273,11 @@
 
   function renderQueue() {
     var q = S.queue;
+    if (S.view === "offline") {
+      ui.q1.textContent = "Our team is away right now.";
+      ui.q2.textContent = "We've got your message and will get back to you as soon as we can.";
+      return;
+    }
     ui.q1.textContent = q && q.position ? "You are number " + q.position + " in the queue" : "You are in the queue";
     ui.q2.textContent = q ? waitText(q.estimated_wait_s) : "";
   }
@@ -354,8 +364,8 @@
     if (!S.conv || S.conv.id !== c.id) resetConv(c.id);
     if (c.agent && c.agent.name) S.conv.agentName = c.agent.name;
     addMessages(c.messages);
-    if (c.status === "queued") { S.queue = c.queue || S.queue; setView("queued"); }
-    else if (c.status === "assigned") setView("chatting");
+    if (c.status === "queued") S.queue = c.queue || S.queue;
+    if (c.status !== "closed") setView(viewFor(c.status));
     else if (S.view !== "thanks") setView("closed");
   }
 
@@ -427,7 +437,7 @@
       S.early = {}; S.startId = null;
       S.startText = text; ui.pMsg.value = "";
       S.queue = ack.queue || null;
-      setView(ack.status === "assigned" ? "chatting" : "queued");
+      setView(viewFor(ack.status));
       if (ack.message) addMessages([ack.message]); // not in the protocol table, but harmless when present
       resume();
       ui.input.focus();
@@ -442,13 +452,13 @@
       if (!ack.ok) return showError(ack);
       S.startText = null; addMessages(ack.messages);
       if (ack.status === "closed" && S.view !== "thanks") setView("closed");
-      else if (ack.status === "assigned" && S.view === "queued") setView("chatting");
+      else if (ack.status && isChatty(S.view) && viewFor(ack.status) !== S.view) setView(viewFor(ack.status));
     });
   }
 
   function sendFromComposer() {
     var text = ui.input.value.trim();
-    if (!text || !S.conv || (S.view !== "queued" && S.view !== "chatting")) return;
+    if (!text || !S.conv || !isChatty(S.view)) return;
     var o = { client_id: uuid(), conversation_id: S.conv.id, text: text, failed: false };
     S.outbox.push(o); persistOutbox();
     ui.input.value = ""; autosize(); stopTyping(); showError(null);
@@ -464,7 +474,7 @@
     });
   }
   function onTypingInput() {
-    if (!S.conv || (S.view !== "queued" && S.view !== "chatting")) return;
+    if (!S.conv || !isChatty(S.view)) return;
     if (!ui.input.value.trim()) { stopTyping(); return; }
     if (Date.now() - typingSentAt > 2500) { typingSentAt = Date.now(); emitTyping(true); }
     clearTimeout(typingStopTimer); typingStopTimer = setTimeout(stopTyping, 3000);
@@ -535,14 +545,14 @@
     socket.on("queue:update", function (p) {
       if (!p || !S.conv || p.conversation_id !== S.conv.id) return;
       S.queue = { position: p.position, estimated_wait_s: p.estimated_wait_s };
-      if (S.view === "chatting") setView("queued"); // put back in line (the agent left)
+      if (S.view === "chatting" || S.view === "offline") setView("queued"); // (back) in line
       else renderQueue();
     });
     socket.on("chat:assigned", function (p) {
       if (p && p.agent && (!S.conv || p.conversation_id !== S.conv.id)) S.early[p.conversation_id] = p.agent.name;
       if (!p || !S.conv || p.conversation_id !== S.conv.id) return;
       if (p.agent && p.agent.name) S.conv.agentName = p.agent.name; // also after a transfer
-      if (S.view === "queued" || S.view === "chatting") setView("chatting");
+      if (isChatty(S.view)) setView("chatting");
     });
     socket.on("message:new", function (p) { if (p && p.message) addMessages([p.message]); });
     socket.on("typing", function (p) {
