@@ -21,6 +21,7 @@ from .realtime.visitor import VisitorNamespace
 from .redis_backend.embedded import EmbeddedRedis
 from .redis_backend.keys import Keys
 from .routing.queue import Queue
+from .security.ratelimit import Limits, RateLimiter
 from .services.accounts import AccountsService
 from .services.auth import AuthService
 from .services.chat import ChatService
@@ -30,7 +31,7 @@ from .services.router import Router
 from .services.team import TeamService
 from .store import create_store
 from .web import accounts, api, pages, workflow
-from .web.keys import ACCOUNTS, AUTH, CHAT, CLOCK, PRESENCE, REDIS, ROUTER, SETTINGS, STORE, TEAM, TEMPLATES
+from .web.keys import ACCOUNTS, AUTH, LIMITER, CHAT, CLOCK, PRESENCE, REDIS, ROUTER, SETTINGS, STORE, TEAM, TEMPLATES
 from .web.middleware import errors, security_headers
 from .web.pages import CONSOLE_DIR
 
@@ -40,6 +41,9 @@ EMBEDDED = web.AppKey("embedded_redis", EmbeddedRedis)
 SIO = web.AppKey("sio", socketio.AsyncServer)
 # A JSON body or socket frame larger than this is refused before parsing.
 MAX_BODY_BYTES = 256 * 1024
+# One Socket.IO frame: a 4,000-character message is at most 16 KB of UTF-8; Engine.IO's 1 MB default
+# would let one client make the server parse megabytes per event.
+MAX_FRAME_BYTES = 64 * 1024
 SWEEP_INTERVAL_S = 2.0
 
 
@@ -54,7 +58,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
         async_mode="aiohttp",
         client_manager=socketio.AsyncRedisManager(redis_url, channel=keys.socketio_channel),
         cors_allowed_origins="*" if "*" in settings.allowed_origins else list(settings.allowed_origins),
-        max_http_buffer_size=MAX_BODY_BYTES,
+        max_http_buffer_size=MAX_FRAME_BYTES,
     )
     store = create_store(settings)
     events = Events(sio)
@@ -72,9 +76,10 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
         settings=settings, mailer=mailer,
     )
     team = TeamService(store, chat, events, clock)
-    sio.register_namespace(VisitorNamespace(chat, presence, settings))
+    limiter = RateLimiter(redis, settings.redis_prefix, Limits.from_settings(settings))
+    sio.register_namespace(VisitorNamespace(chat, presence, limiter, settings))
     sio.register_namespace(AgentNamespace(
-        chat=chat, team=team, presence=presence, router=router, auth=auth, settings=settings
+        chat=chat, team=team, presence=presence, router=router, auth=auth, limiter=limiter, settings=settings
     ))
 
     app = web.Application(middlewares=[errors, security_headers], client_max_size=MAX_BODY_BYTES)
@@ -86,6 +91,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     app[CHAT] = chat
     app[TEAM] = team
     app[ROUTER] = router
+    app[LIMITER] = limiter
     app[PRESENCE] = presence
     app[ACCOUNTS] = AccountsService(store, auth, chat, presence, sio)
     app[SIO] = sio
@@ -99,8 +105,16 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     api.setup(app)
     workflow.setup(app)
     accounts.setup(app)
+    app.on_shutdown.append(_close_sockets)
     app.cleanup_ctx.extend([_redis_ctx, _store_ctx, _sweeper_ctx])
     return app
+
+
+async def _close_sockets(app: web.Application) -> None:
+    """Disconnect every client before aiohttp waits for open handlers; without this a connected
+    console holds shutdown for the whole shutdown timeout. Clients reconnect to another process."""
+    with contextlib.suppress(Exception):
+        await app[SIO].shutdown()
 
 
 async def _redis_ctx(app: web.Application) -> AsyncIterator[None]:

@@ -43,6 +43,11 @@ class Settings:
     languages: tuple[str, ...] = ("en", "ru", "sk")
     visitor_abandon_s: int = 120
     queue_when_unstaffed: bool = False
+    trust_proxy: bool = False
+    limit_chats_per_hour: int = 10
+    limit_messages_per_minute: int = 40
+    limit_logins_per_15min: int = 10
+    limit_connections_per_minute: int = 120
     smtp_host: str = ""
     smtp_port: int = 25
     smtp_from: str = "support@example.com"

@@ -8,6 +8,7 @@ from aiohttp import web
 
 from ..clock import Clock
 from ..config import Settings
+from ..security.ratelimit import RateLimiter
 from ..services.accounts import AccountsService
 from ..services.auth import AuthService
 from ..services.chat import ChatService
@@ -27,3 +28,4 @@ TEAM = web.AppKey("team", TeamService)
 ACCOUNTS = web.AppKey("accounts", AccountsService)
 ROUTER = web.AppKey("router", Router)
 PRESENCE = web.AppKey("presence", Presence)
+LIMITER = web.AppKey("limiter", RateLimiter)
