@@ -20,6 +20,7 @@ from .realtime.events import Events
 from .realtime.visitor import VisitorNamespace
 from .redis_backend.embedded import EmbeddedRedis
 from .redis_backend.keys import Keys
+from .reports.setup import setup_reports
 from .routing.queue import Queue
 from .services.auth import AuthService
 from .services.chat import ChatService
@@ -58,6 +59,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     chat = ChatService(
         store=store, queue=queue, redis=redis, keys=keys, events=events, clock=clock,
         default_capacity=settings.agent_capacity,
+        rating_scale=settings.rating_scale, rating_window_s=settings.rating_window_hours * 3600,
     )
     sio.register_namespace(VisitorNamespace(chat, settings))
     sio.register_namespace(AgentNamespace(chat, auth, settings))
@@ -79,6 +81,10 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     pages.setup(app)
     api.setup(app)
     app.cleanup_ctx.extend([_redis_ctx, _store_ctx, _sweeper_ctx])
+    setup_reports(
+        app, settings=settings, store=store, redis=redis, keys=keys, clock=clock,  # type: ignore[arg-type]
+        events=events, chat=chat, auth=auth, sio=sio,
+    )
     return app
 
 

@@ -9,6 +9,8 @@ import socketio
 
 VISITOR_NS = "/visitor"
 AGENT_NS = "/agent"
+MANAGE_NS = "/manage"
+MANAGERS_ROOM = "managers"
 
 
 def visitor_room(conversation_id: str) -> str:
@@ -28,3 +30,7 @@ class Events:
 
     async def to_agent(self, agent_id: str, event: str, data: dict[str, Any]) -> None:
         await self.sio.emit(event, data, room=agent_room(agent_id), namespace=AGENT_NS)
+
+    async def to_managers(self, event: str, data: dict[str, Any]) -> None:
+        """Managers' dashboards and wall screens (the ``/manage`` namespace)."""
+        await self.sio.emit(event, data, room=MANAGERS_ROOM, namespace=MANAGE_NS)

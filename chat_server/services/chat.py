@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 
 import redis.asyncio as aioredis
 
 from .. import serializers
 from ..clock import Clock
-from ..errors import AlreadyActive, ConversationClosed, ConversationNotFound, NotClosed
+from ..errors import AlreadyActive, ConversationClosed, ConversationNotFound, NotClosed, RatingExpired
 from ..ids import hash_secret, new_secret
 from ..models import Agent, Conversation, Message, Rating, Visitor
 from ..realtime.events import Events
@@ -37,6 +38,8 @@ class ChatService:
         events: Events,
         clock: Clock,
         default_capacity: int,
+        rating_scale: str = "stars5",
+        rating_window_s: float = 72 * 3600,
     ) -> None:
         self.store = store
         self.queue = queue
@@ -45,6 +48,11 @@ class ChatService:
         self.events = events
         self.clock = clock
         self.default_capacity = default_capacity
+        self.rating_scale = rating_scale
+        self.rating_window_s = rating_window_s
+        # Called (synchronously, must not block) after the queue or agent availability changed:
+        # the live dashboard listens here.
+        self.on_change: list[Callable[[], None]] = []
         self._positions_sent: dict[str, tuple[int, int]] = {}
         self._dispatch_lock = asyncio.Lock()
 
@@ -59,7 +67,14 @@ class ChatService:
             token = new_secret()
             visitor = await self.store.create_visitor(hash_secret(token), self.clock.now())
         assert isinstance(token, str)
-        return visitor, token, await self.store.find_visitor_conversation(visitor.id)
+        conversation = await self.store.find_visitor_conversation(visitor.id)
+        if conversation is not None and not conversation.is_open and not self._can_rate(conversation):
+            conversation = None  # an unrated chat is offered for rating only within the window
+        return visitor, token, conversation
+
+    def _can_rate(self, conversation: Conversation) -> bool:
+        closed_at = conversation.closed_at or 0.0
+        return self.clock.now() - closed_at <= self.rating_window_s
 
     async def open_conversation(
         self,
@@ -94,6 +109,7 @@ class ChatService:
         if conversation.status == "queued":
             await self.queue.enqueue(conversation.id)
             await self.dispatch()
+            self._changed()
         fresh = await self.store.get_conversation(conversation.id)
         assert fresh is not None
         return fresh.status, await self.queue_status(fresh)
@@ -178,11 +194,18 @@ class ChatService:
         if agent_id:
             await self.events.to_agent(agent_id, "chat:closed", payload)
         await self.dispatch()
+        self._changed()
 
     async def rate(self, conversation: Conversation, score: int, comment: str | None) -> Rating:
+        """``score`` is already on the stored 1..5 axis (services/ratings.py)."""
         if conversation.is_open:
             raise NotClosed("A chat can be rated once it has ended.")
-        rating = await self.store.add_rating(conversation.id, score, comment, self.clock.now())
+        if not self._can_rate(conversation):
+            raise RatingExpired("The time to rate this chat has passed.")
+        rating = await self.store.add_rating(
+            conversation.id, score, comment, self.clock.now(), scale=self.rating_scale
+        )
+        self._changed()
         if conversation.agent_id:
             await self.events.to_agent(
                 conversation.agent_id,
@@ -210,6 +233,7 @@ class ChatService:
         await self.redis.srem(key, sid)
         if await self.redis.scard(key) == 0:
             await self.queue.set_unavailable(agent.id)
+            self._changed()
 
     async def set_agent_status(self, agent: Agent, status: str) -> None:
         await self.redis.set(self.keys.agent_status(agent.id), status)
@@ -218,6 +242,7 @@ class ChatService:
         else:
             await self.queue.set_unavailable(agent.id)
         await self.events.to_agent(agent.id, "status", {"status": status})
+        self._changed()
 
     async def _go_online(self, agent: Agent) -> None:
         open_chats = await self.store.count_open_for_agent(agent.id)
@@ -239,7 +264,13 @@ class ChatService:
             for assignment in made:
                 await self._complete(assignment)
             await self._send_positions()
+        if made:
+            self._changed()
         return made
+
+    def _changed(self) -> None:
+        for listener in self.on_change:
+            listener()
 
     async def _complete(self, assignment: Assignment) -> None:
         agent = await self.store.get_agent(assignment.agent_id)

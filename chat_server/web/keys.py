@@ -8,6 +8,9 @@ from aiohttp import web
 
 from ..clock import Clock
 from ..config import Settings
+from ..reports.dashboard import DashboardService
+from ..reports.qa import QaService
+from ..reports.service import ReportService
 from ..services.auth import AuthService
 from ..services.chat import ChatService
 from ..store import Store
@@ -19,3 +22,6 @@ REDIS = web.AppKey("redis", aioredis.Redis)
 AUTH = web.AppKey("auth", AuthService)
 CHAT = web.AppKey("chat", ChatService)
 TEMPLATES = web.AppKey("templates", jinja2.Environment)
+REPORTS = web.AppKey("reports", ReportService)
+QA = web.AppKey("qa", QaService)
+DASHBOARD = web.AppKey("dashboard", DashboardService)
