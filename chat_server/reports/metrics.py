@@ -6,7 +6,8 @@ Definitions (docs/reports.md has them for readers):
 - wait: first agent joined − started; credited to that first agent.
 - first response: an agent's first message − when that agent joined.
 - handle time: from joining until the chat closed or the next agent joined (a transfer).
-- ratings credit every participant; response rate = rated / closed; positive = 4–5, negative = 1–2.
+- ratings credit every participant; response rate = rated / closed (handled chats only: a visitor
+  who left the queue was never asked); positive = 4–5, negative = 1–2.
 - Averages are arithmetic means; p90 is the nearest-rank 90th percentile. Seconds are rounded to
   0.1, the rating average to 0.01, rates and QA scores as documented on each function.
 """
@@ -134,15 +135,14 @@ def conversation_tally(conversations: Iterable[ConversationFacts], qa: Sequence[
     t = Tally(qa=list(qa))
     for c in conversations:
         t.abandoned += c.abandoned
-        t.add_outcome(c)
-        if c.closed:
-            t.closed += 1
-        if c.rating is not None:
-            t.scores.append(c.rating.score)
         answered = c.answered_at
         if answered is None:
-            continue
+            continue  # nobody handled it: no wait, reply, handle time or rating to credit
         t.handled += 1
+        t.add_outcome(c)
+        t.closed += c.closed
+        if c.rating is not None:
+            t.scores.append(c.rating.score)
         t.waits.append(answered - c.created_at)
         replies = [p.first_reply_at for p in c.participants if p.first_reply_at is not None]
         if replies:

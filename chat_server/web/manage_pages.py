@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import zoneinfo
+from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
@@ -34,7 +35,7 @@ def time_zones() -> list[str]:
     return sorted(z for z in zoneinfo.available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/")))
 
 
-def _page(template: str, *, managers_only: bool):
+def _page(template: str, *, managers_only: bool) -> Callable[[web.Request], Awaitable[web.Response]]:
     async def view(request: web.Request) -> web.Response:
         agent = await _viewer(request)
         if agent is None:
@@ -57,9 +58,9 @@ def setup(app: web.Application) -> None:
     app.router.add_get("/manage/reports", _page("reports", managers_only=False))
     app.router.add_get("/manage/dashboard", _page("dashboard", managers_only=True))
     app.router.add_get("/manage/qa", _page("qa", managers_only=True))
-    app.router.add_get("/reports", lambda request: _redirect("/manage/reports"))
-    app.router.add_get("/manage", lambda request: _redirect("/manage/reports"))
+    app.router.add_get("/reports", _to_reports)
+    app.router.add_get("/manage", _to_reports)
 
 
-async def _redirect(location: str) -> web.Response:
-    raise web.HTTPFound(location)
+async def _to_reports(request: web.Request) -> web.Response:
+    raise web.HTTPFound("/manage/reports")
