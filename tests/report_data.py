@@ -30,14 +30,17 @@ class Chat:
 
 async def insert(store: SqliteStore, chats: list[Chat], visitor_id: str = "v_00000000000000aa") -> None:
     async with store._write() as db:
-        await db.execute("INSERT OR IGNORE INTO visitors (id, token_hash, created_at) VALUES (?, ?, 0)",
-                         (visitor_id, f"hash-{visitor_id}"))
+        await db.execute(
+            "INSERT OR IGNORE INTO visitors (id, token_hash, created_at) VALUES (?, ?, 0)",
+            (visitor_id, f"hash-{visitor_id}"),
+        )
         for chat in chats:
             status = "closed" if chat.closed is not None else "assigned" if chat.participants else "queued"
             agent = chat.participants[-1][0] if chat.participants else None
             assigned = chat.participants[0][1] if chat.participants else None
             await db.execute(
-                "INSERT INTO conversations (id, visitor_id, agent_id, status, visitor_name, created_at, assigned_at,"
+                "INSERT INTO conversations (id, visitor_id, agent_id, status, visitor_name, created_at,"
+                " assigned_at,"
                 " closed_at, closed_by, last_seq) VALUES (?, ?, ?, ?, 'Maria', ?, ?, ?, ?, 0)",
                 (chat.id, visitor_id, agent, status, chat.created, assigned, chat.closed, chat.closed_by),
             )
@@ -46,16 +49,20 @@ async def insert(store: SqliteStore, chats: list[Chat], visitor_id: str = "v_000
             messages += [("agent", agent_id, at, "Happy to help") for agent_id, at in chat.replies]
             for seq, (kind, author, at, text) in enumerate(sorted(messages, key=lambda m: m[2]), start=1):
                 await db.execute(
-                    "INSERT INTO messages (id, conversation_id, seq, author_kind, author_id, author_name, text,"
+                    "INSERT INTO messages (id, conversation_id, seq, author_kind, author_id, author_name,"
+                    " text,"
                     " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     (f"m_{next(_ids):016x}", chat.id, seq, kind, author, None, text, at),
                 )
             for agent_id, joined in chat.participants:
-                await db.execute("INSERT INTO conversation_agents (conversation_id, agent_id, joined_at) VALUES (?, ?, ?)",
-                                 (chat.id, agent_id, joined))
+                await db.execute(
+                    "INSERT INTO conversation_agents (conversation_id, agent_id, joined_at) VALUES (?, ?, ?)",
+                    (chat.id, agent_id, joined),
+                )
             if chat.rating is not None:
                 score, comment, scale = chat.rating
                 await db.execute(
-                    "INSERT INTO ratings (conversation_id, score, comment, created_at, scale) VALUES (?, ?, ?, ?, ?)",
+                    "INSERT INTO ratings (conversation_id, score, comment, created_at, scale)"
+                    " VALUES (?, ?, ?, ?, ?)",
                     (chat.id, score, comment, (chat.closed or chat.created) + 30, scale),
                 )

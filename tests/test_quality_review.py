@@ -16,19 +16,35 @@ from .test_reports import http_get
 
 # Monday 2 March 2026 starts a review week (weeks count from Monday 1 January 2024).
 WEEK = ts("2026-03-02T09:00:00")
-ALL_TWO = {"greeting": 2, "understanding_the_request": 2, "positive_language": 2, "solution": 2,
-           "timeline_given": 2, "summary": 2}
+ALL_TWO = {
+    "greeting": 2,
+    "understanding_the_request": 2,
+    "positive_language": 2,
+    "solution": 2,
+    "timeline_given": 2,
+    "summary": 2,
+}
 
 
 async def post(server, path, token, body):
     async with aiohttp.ClientSession() as http:
-        async with http.post(f"{server.url}{path}", json=body, headers={"Authorization": f"Bearer {token}"}) as r:
+        async with http.post(
+            f"{server.url}{path}", json=body, headers={"Authorization": f"Bearer {token}"}
+        ) as r:
             return r.status, await r.json()
 
 
 async def week_of_chats(server, agent_id, count, start=WEEK):
-    chats = [Chat(start + i * 3600, [(agent_id, start + i * 3600 + 5)], [(agent_id, start + i * 3600 + 9)],
-                  start + i * 3600 + 300, "agent") for i in range(count)]
+    chats = [
+        Chat(
+            start + i * 3600,
+            [(agent_id, start + i * 3600 + 5)],
+            [(agent_id, start + i * 3600 + 9)],
+            start + i * 3600 + 300,
+            "agent",
+        )
+        for i in range(count)
+    ]
     await insert(server.store, chats)
     return chats
 
@@ -71,7 +87,9 @@ async def test_the_sample_is_reproducible_and_per_period(settings, server_factor
     other = await server_factory(settings.replace(qa_sample_size=3, qa_seed="other"), clock)
     _, third = await http_get(other, "/api/qa/sample", token)
     expected_other = random.Random(f"other:2026-03-02:{anna.id}").sample(sorted(c.id for c in anna_chats), 3)
-    assert [s["conversation_id"] for s in {a["name"]: a for a in third["agents"]}["Anna"]["sample"]] == expected_other
+    assert [
+        s["conversation_id"] for s in {a["name"]: a for a in third["agents"]}["Anna"]["sample"]
+    ] == expected_other
     # The week after holds the two later chats.
     _, later = await http_get(server, "/api/qa/sample", token, {"period": "2026-03-09"})
     assert {a["name"]: a for a in later["agents"]}["Anna"]["candidates"] == 2
@@ -83,18 +101,34 @@ async def test_scores_reach_the_report_and_the_agent_reads_the_feedback(live_ser
     chats = await week_of_chats(live_server, anna.id, 2)
     manager, agent = await live_server.token_for(mia), await live_server.token_for(anna)
 
-    status, body = await post(live_server, "/api/qa/reviews", manager, {
-        "conversation_id": chats[0].id, "agent_id": anna.id, "scores": {**ALL_TWO, "summary": 0},
-        "comment": "Lovely greeting; sum up the agreed steps at the end."})
+    status, body = await post(
+        live_server,
+        "/api/qa/reviews",
+        manager,
+        {
+            "conversation_id": chats[0].id,
+            "agent_id": anna.id,
+            "scores": {**ALL_TWO, "summary": 0},
+            "comment": "Lovely greeting; sum up the agreed steps at the end.",
+        },
+    )
     assert status == 200, body
     assert body["review"]["points"] == 10 and body["review"]["max_points"] == 12
     assert body["review"]["score"] == 83.3
-    status, body = await post(live_server, "/api/qa/reviews", manager, {
-        "conversation_id": chats[1].id, "agent_id": anna.id, "scores": dict.fromkeys(ALL_TWO, 1)})
+    status, body = await post(
+        live_server,
+        "/api/qa/reviews",
+        manager,
+        {"conversation_id": chats[1].id, "agent_id": anna.id, "scores": dict.fromkeys(ALL_TWO, 1)},
+    )
     assert status == 200 and body["review"]["score"] == 50.0
     # Re-scoring replaces the earlier review instead of adding one.
-    status, _ = await post(live_server, "/api/qa/reviews", manager, {
-        "conversation_id": chats[1].id, "agent_id": anna.id, "scores": dict.fromkeys(ALL_TWO, 1)})
+    status, _ = await post(
+        live_server,
+        "/api/qa/reviews",
+        manager,
+        {"conversation_id": chats[1].id, "agent_id": anna.id, "scores": dict.fromkeys(ALL_TWO, 1)},
+    )
     assert status == 200
 
     day = {"from": "2026-03-02", "to": "2026-03-02", "tz": "UTC"}

@@ -23,14 +23,18 @@ async def closed_chat(server):
     return visitor, session, ack["conversation_id"], agent
 
 
-@pytest.mark.parametrize("scale,answer,stored,wrong_type,wrong_value", [
-    ("three", "good", 5, 3, "great"),
-    ("three", "okay", 3, 2, "meh"),
-    ("thumbs", "down", 1, 1, "sideways"),
-    ("stars5", 4, 4, "4", 6),
-])
-async def test_each_scale_is_stored_on_the_one_to_five_axis(settings, server_factory, scale, answer, stored,
-                                                             wrong_type, wrong_value):
+@pytest.mark.parametrize(
+    "scale,answer,stored,wrong_type,wrong_value",
+    [
+        ("three", "good", 5, 3, "great"),
+        ("three", "okay", 3, 2, "meh"),
+        ("thumbs", "down", 1, 1, "sideways"),
+        ("stars5", 4, 4, "4", 6),
+    ],
+)
+async def test_each_scale_is_stored_on_the_one_to_five_axis(
+    settings, server_factory, scale, answer, stored, wrong_type, wrong_value
+):
     server = await server_factory(settings.replace(rating_scale=scale))
     visitor, session, conversation_id, _ = await closed_chat(server)
     assert session["rating_scale"] == scale
@@ -40,9 +44,15 @@ async def test_each_scale_is_stored_on_the_one_to_five_axis(settings, server_fac
     assert bad["error"]["code"] == "out_of_range"
     missing = await visitor.call("chat:rate", {"conversation_id": conversation_id})
     assert missing["error"]["code"] == "missing_field"
-    rated = await visitor.call("chat:rate", {"conversation_id": conversation_id, "score": answer, "comment": "ok"})
+    rated = await visitor.call(
+        "chat:rate", {"conversation_id": conversation_id, "score": answer, "comment": "ok"}
+    )
     assert rated["ok"], rated
-    assert (rated["rating"]["score"], rated["rating"]["scale"], rated["rating"]["value"]) == (stored, scale, answer)
+    assert (rated["rating"]["score"], rated["rating"]["scale"], rated["rating"]["value"]) == (
+        stored,
+        scale,
+        answer,
+    )
     stored_rating = await server.store.get_rating(conversation_id)
     assert stored_rating is not None and (stored_rating.score, stored_rating.scale) == (stored, scale)
 
@@ -52,8 +62,13 @@ async def test_thumbs_up_counts_as_positive_in_the_report(settings, server_facto
     visitor, _, conversation_id, agent = await closed_chat(server)
     assert (await visitor.call("chat:rate", {"conversation_id": conversation_id, "score": "up"}))["ok"]
     _, body = await http_get(server, "/api/reports/agents", await server.token_for(agent))
-    assert body["agents"][0]["ratings"] == {"count": 1, "average": 5.0, "response_rate": 1.0, "positive": 1,
-                                            "negative": 0}
+    assert body["agents"][0]["ratings"] == {
+        "count": 1,
+        "average": 5.0,
+        "response_rate": 1.0,
+        "positive": 1,
+        "negative": 0,
+    }
 
 
 async def test_a_visitor_can_rate_on_the_next_visit_only_within_the_window(settings, server_factory):
@@ -78,7 +93,12 @@ async def test_a_visitor_can_rate_on_the_next_visit_only_within_the_window(setti
 
 
 def test_bad_reporting_settings_fail_at_start_up(settings):
-    for change in ({"rating_scale": "ten"}, {"timezone": "Mars/Base"}, {"qa_sample_size": 0},
-                   {"qa_rubric": ()}, {"qa_rubric": ("A", "A")}):
+    for change in (
+        {"rating_scale": "ten"},
+        {"timezone": "Mars/Base"},
+        {"qa_sample_size": 0},
+        {"qa_rubric": ()},
+        {"qa_rubric": ("A", "A")},
+    ):
         with pytest.raises(ConfigError):
             settings.replace(**change)

@@ -54,11 +54,15 @@ def test_p90_is_the_nearest_rank():
 async def test_a_chat_at_2330_utc_counts_for_the_next_local_day(live_server):
     anna = await live_server.create_agent(name="Anna", role="manager")
     late = ts("2026-03-03T23:30:00")
-    await insert(live_server.store, [Chat(late, [(anna.id, late + 60)], [(anna.id, late + 90)], late + 600, "agent")])
+    await insert(
+        live_server.store, [Chat(late, [(anna.id, late + 60)], [(anna.id, late + 90)], late + 600, "agent")]
+    )
     token = await live_server.token_for(anna)
 
     async def handled(day: str, tz: str) -> int:
-        status, body = await http_get(live_server, "/api/reports/agents", token, {"from": day, "to": day, "tz": tz})
+        status, body = await http_get(
+            live_server, "/api/reports/agents", token, {"from": day, "to": day, "tz": tz}
+        )
         assert status == 200, body
         return body["agents"][0]["chats_handled"]
 
@@ -67,6 +71,10 @@ async def test_a_chat_at_2330_utc_counts_for_the_next_local_day(live_server):
     assert await handled("2026-03-03", "Europe/Bratislava") == 0
     assert await handled("2026-03-04", "Europe/Bratislava") == 1
     # Inclusive range: from 4 March to 4 March still has it; the daily rows put it on the local day.
-    status, body = await http_get(live_server, "/api/reports/daily", token,
-                                  {"from": "2026-03-03", "to": "2026-03-04", "tz": "Europe/Bratislava"})
+    _, body = await http_get(
+        live_server,
+        "/api/reports/daily",
+        token,
+        {"from": "2026-03-03", "to": "2026-03-04", "tz": "Europe/Bratislava"},
+    )
     assert [(d["date"], d["chats"]) for d in body["days"]] == [("2026-03-03", 0), ("2026-03-04", 1)]

@@ -26,7 +26,14 @@ UPDATE_EVENT = "dashboard:update"
 
 class DashboardService:
     def __init__(
-        self, *, store: Store, reports: ReportStore, redis: aioredis.Redis, keys: Keys, clock: Clock, tz: str,
+        self,
+        *,
+        store: Store,
+        reports: ReportStore,
+        redis: aioredis.Redis,
+        keys: Keys,
+        clock: Clock,
+        tz: str,
         default_capacity: int,
     ) -> None:
         self.store = store
@@ -52,8 +59,12 @@ class DashboardService:
             "longest_wait_s": round(max(0.0, now - oldest)) if oldest is not None else 0,
             "agents_online": sum(1 for a in agents if a["status"] == "online"),
             "agents": agents,
-            "today": {"date": today.isoformat(), "tz": self.tz.key, **day,
-                      "rating_average": round(float(average), 2) if average is not None else None},
+            "today": {
+                "date": today.isoformat(),
+                "tz": self.tz.key,
+                **day,
+                "rating_average": round(float(average), 2) if average is not None else None,
+            },
         }
 
     async def agents(self) -> list[dict[str, Any]]:
@@ -73,8 +84,15 @@ class DashboardService:
             held = int(load or 0)
             if shown == "offline" and held == 0:
                 continue
-            out.append({"id": agent.id, "name": agent.name, "status": shown, "load": held,
-                        "capacity": agent.capacity or self.default_capacity})
+            out.append(
+                {
+                    "id": agent.id,
+                    "name": agent.name,
+                    "status": shown,
+                    "load": held,
+                    "capacity": agent.capacity or self.default_capacity,
+                }
+            )
         out.sort(key=lambda a: (a["status"] != "online", -int(a["load"]), str(a["name"])))
         return out
 
@@ -88,7 +106,9 @@ class DashboardPublisher:
     """Coalesces bursts of changes into one push per ``throttle_s``; refreshes every ``refresh_s``
     (only when something changed), which also covers changes made by other server processes."""
 
-    def __init__(self, service: DashboardService, events: Events, *, throttle_s: float, refresh_s: float) -> None:
+    def __init__(
+        self, service: DashboardService, events: Events, *, throttle_s: float, refresh_s: float
+    ) -> None:
         self.service = service
         self.events = events
         self.throttle_s = throttle_s

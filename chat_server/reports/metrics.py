@@ -178,13 +178,15 @@ def daily_rows(facts: ReportFacts, period: DateRange, agent_id: str | None = Non
     rows = []
     for day, conversations in by_day.items():
         t = conversation_tally(conversations)
-        rows.append({
-            "date": day,
-            "chats": len(conversations),
-            "chats_handled": t.handled,
-            "chats_abandoned": t.abandoned,
-            "wait_s_avg": mean(t.waits),
-            "ratings_count": len(t.scores),
-            "ratings_average": mean(t.scores, 2),
-        })
+        rows.append(
+            {
+                "date": day,
+                "chats": len(conversations),
+                "chats_handled": t.handled,
+                "chats_abandoned": t.abandoned,
+                "wait_s_avg": mean(t.waits),
+                "ratings_count": len(t.scores),
+                "ratings_average": mean(t.scores, 2),
+            }
+        )
     return rows

@@ -72,7 +72,9 @@ def parse_range(query: Mapping[str, str], *, default_tz: str, now: float, defaul
     tz = zone(query.get("tz") or default_tz)
     today = datetime.fromtimestamp(now, tz).date()
     last = parse_date(query["to"], "to") if query.get("to") else today
-    first = parse_date(query["from"], "from") if query.get("from") else last - timedelta(days=default_days - 1)
+    first = (
+        parse_date(query["from"], "from") if query.get("from") else last - timedelta(days=default_days - 1)
+    )
     if first > last:
         raise InvalidPayload("'from' must not be after 'to'.", field="from")
     if (last - first).days + 1 > MAX_DAYS:

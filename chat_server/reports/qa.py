@@ -48,7 +48,15 @@ def draw(candidates: list[str], size: int, seed: str, period_start: date, agent_
 
 class QaService:
     def __init__(
-        self, *, store: Store, qa: QaStore, clock: Clock, tz: str, seed: str, sample_size: int, period_days: int,
+        self,
+        *,
+        store: Store,
+        qa: QaStore,
+        clock: Clock,
+        tz: str,
+        seed: str,
+        sample_size: int,
+        period_days: int,
         rubric: tuple[str, ...],
     ) -> None:
         self.store = store
@@ -84,19 +92,36 @@ class QaService:
         closed = await self.qa.closed_by_agent(start, end)
         agents = [a for a in await self.store.list_agents() if a.id in closed or not a.disabled]
         drawn = {a.id: draw(closed.get(a.id, []), self.sample_size, self.seed, first, a.id) for a in agents}
-        reviews = {(r.conversation_id, r.agent_id): r
-                   for r in await self.qa.reviews_of(sorted({c for ids in drawn.values() for c in ids}))}
+        chosen = sorted({c for ids in drawn.values() for c in ids})
+        reviews = {(r.conversation_id, r.agent_id): r for r in await self.qa.reviews_of(chosen)}
+        summaries = {c: await self._summary(c) for c in chosen}
         return {
             "period": {"start": first.isoformat(), "end": last.isoformat(), "tz": self.tz.key},
             "sample_size": self.sample_size,
             "criteria": self.criteria_dicts(),
             "agents": [
-                {"agent_id": a.id, "name": a.name, "candidates": len(closed.get(a.id, [])),
-                 "sample": [{"conversation_id": c, "review": self.review_dict(reviews.get((c, a.id)))}
-                            for c in drawn[a.id]]}
+                {
+                    "agent_id": a.id,
+                    "name": a.name,
+                    "candidates": len(closed.get(a.id, [])),
+                    "sample": [
+                        {
+                            "conversation_id": c,
+                            **summaries[c],
+                            "review": self.review_dict(reviews.get((c, a.id))),
+                        }
+                        for c in drawn[a.id]
+                    ],
+                }
                 for a in agents
             ],
         }
+
+    async def _summary(self, conversation_id: str) -> dict[str, Any]:
+        c = await self.store.get_conversation(conversation_id)
+        if c is None:  # pragma: no cover - sampled from the database a moment ago
+            return {"visitor_name": None, "closed_at": None}
+        return {"visitor_name": c.visitor_name, "closed_at": to_iso(c.closed_at) if c.closed_at else None}
 
     async def transcript(self, viewer: Agent, conversation_id: str) -> dict[str, Any]:
         _manager_only(viewer)
@@ -130,7 +155,13 @@ class QaService:
         return scores
 
     async def submit(
-        self, viewer: Agent, *, conversation_id: str, agent_id: str, scores: dict[str, int], comment: str | None
+        self,
+        viewer: Agent,
+        *,
+        conversation_id: str,
+        agent_id: str,
+        scores: dict[str, int],
+        comment: str | None,
     ) -> dict[str, Any]:
         _manager_only(viewer)
         conversation = await self.store.get_conversation(conversation_id)
@@ -138,8 +169,13 @@ class QaService:
             raise NotFound("That agent took no part in that conversation.")
         _require_closed(conversation)
         review = await self.qa.save_review(
-            conversation_id=conversation_id, agent_id=agent_id, reviewer_id=viewer.id, scores=scores,
-            max_points=MAX_POINTS_PER_CRITERION * len(self.criteria), comment=comment, now=self.clock.now(),
+            conversation_id=conversation_id,
+            agent_id=agent_id,
+            reviewer_id=viewer.id,
+            scores=scores,
+            max_points=MAX_POINTS_PER_CRITERION * len(self.criteria),
+            comment=comment,
+            now=self.clock.now(),
         )
         return {"review": self.review_dict(review)}
 
@@ -149,7 +185,11 @@ class QaService:
         if target != viewer.id and not viewer.is_manager:
             raise Forbidden("Agents can only read their own feedback.")
         reviews = await self.qa.reviews_for_agent(target)
-        return {"agent_id": target, "criteria": self.criteria_dicts(), "reviews": [self.review_dict(r) for r in reviews]}
+        return {
+            "agent_id": target,
+            "criteria": self.criteria_dicts(),
+            "reviews": [self.review_dict(r) for r in reviews],
+        }
 
     # -- payloads -------------------------------------------------------------------------------
     def criteria_dicts(self) -> list[dict[str, Any]]:

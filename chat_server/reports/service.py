@@ -43,7 +43,9 @@ class ReportService:
         """The one agent a report is limited to: always the viewer for an agent; for a manager the
         ``agent_id`` asked for, or None for everyone."""
         wanted = query.get("agent_id") or None
-        if wanted is not None and (len(wanted) > 40 or not ID_PATTERN.match(wanted) or not wanted.startswith("a_")):
+        if wanted is not None and (
+            len(wanted) > 40 or not ID_PATTERN.match(wanted) or not wanted.startswith("a_")
+        ):
             raise InvalidPayload("'agent_id' is not an agent id.", field="agent_id")
         if not viewer.is_manager:
             if wanted is not None and wanted != viewer.id:
@@ -64,7 +66,9 @@ class ReportService:
             people = [(subject.id, subject.name)]
         else:
             active = set(metrics.agent_tallies(facts))
-            people = [(a.id, a.name) for a in await self.store.list_agents() if not a.disabled or a.id in active]
+            people = [
+                (a.id, a.name) for a in await self.store.list_agents() if not a.disabled or a.id in active
+            ]
         return {**period.as_dict(), "agents": metrics.agent_rows(facts, people)}
 
     async def departments(self, viewer: Agent, query: Mapping[str, str]) -> dict[str, Any]:
@@ -93,15 +97,17 @@ class ReportService:
             agent_ids = [p.agent_id for p in c.participants]
             if c.rating is None or not c.rating.comment or (subject and subject.id not in agent_ids):
                 continue
-            rows.append({
-                "conversation_id": c.id,
-                "rated_at": to_iso(c.rating.created_at),
-                "score": c.rating.score,
-                "scale": c.rating.scale,
-                "value": answer(c.rating.scale, c.rating.score),
-                "comment": c.rating.comment,
-                "agents": [names.get(a, a) for a in agent_ids],
-            })
+            rows.append(
+                {
+                    "conversation_id": c.id,
+                    "rated_at": to_iso(c.rating.created_at),
+                    "score": c.rating.score,
+                    "scale": c.rating.scale,
+                    "value": answer(c.rating.scale, c.rating.score),
+                    "comment": c.rating.comment,
+                    "agents": [names.get(a, a) for a in agent_ids],
+                }
+            )
         rows.sort(key=lambda r: r["rated_at"], reverse=True)
         return {**period.as_dict(), "comments": rows}
 

@@ -32,12 +32,26 @@ DASHBOARD_THROTTLE_S = 0.5
 
 
 def setup_reports(
-    app: web.Application, *, settings: Settings, store: SqliteStore, redis: aioredis.Redis, keys: Keys,
-    clock: Clock, events: Events, chat: ChatService, auth: AuthService, sio: socketio.AsyncServer,
+    app: web.Application,
+    *,
+    settings: Settings,
+    store: SqliteStore,
+    redis: aioredis.Redis,
+    keys: Keys,
+    clock: Clock,
+    events: Events,
+    chat: ChatService,
+    auth: AuthService,
+    sio: socketio.AsyncServer,
 ) -> None:
     report_store = ReportStore(store)
     dashboard = DashboardService(
-        store=store, reports=report_store, redis=redis, keys=keys, clock=clock, tz=settings.timezone,
+        store=store,
+        reports=report_store,
+        redis=redis,
+        keys=keys,
+        clock=clock,
+        tz=settings.timezone,
         default_capacity=settings.agent_capacity,
     )
     publisher = DashboardPublisher(
@@ -47,8 +61,14 @@ def setup_reports(
     sio.register_namespace(ManageNamespace(dashboard, auth))
     app[REPORTS] = ReportService(store, report_store, clock, settings.timezone)
     app[QA] = QaService(
-        store=store, qa=QaStore(store), clock=clock, tz=settings.timezone, seed=settings.qa_seed,
-        sample_size=settings.qa_sample_size, period_days=settings.qa_period_days, rubric=settings.qa_rubric,
+        store=store,
+        qa=QaStore(store),
+        clock=clock,
+        tz=settings.timezone,
+        seed=settings.qa_seed,
+        sample_size=settings.qa_sample_size,
+        period_days=settings.qa_period_days,
+        rubric=settings.qa_rubric,
     )
     app[DASHBOARD] = dashboard
     app[PUBLISHER] = publisher

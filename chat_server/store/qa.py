@@ -35,7 +35,8 @@ class QaStore:
         """agent id -> ids of the conversations they took part in that closed in [start, end),
         sorted by id so a seeded draw picks the same chats every time."""
         rows = await self.store.db.execute_fetchall(
-            "SELECT ca.agent_id, c.id FROM conversation_agents ca JOIN conversations c ON c.id = ca.conversation_id"
+            "SELECT ca.agent_id, c.id FROM conversation_agents ca"
+            " JOIN conversations c ON c.id = ca.conversation_id"
             " WHERE c.status = 'closed' AND c.closed_at >= ? AND c.closed_at < ? ORDER BY ca.agent_id, c.id",
             (start, end),
         )
@@ -46,32 +47,50 @@ class QaStore:
 
     async def took_part(self, conversation_id: str, agent_id: str) -> bool:
         row = await self.store._one(
-            "SELECT 1 FROM conversation_agents WHERE conversation_id = ? AND agent_id = ?", (conversation_id, agent_id)
+            "SELECT 1 FROM conversation_agents WHERE conversation_id = ? AND agent_id = ?",
+            (conversation_id, agent_id),
         )
         return row is not None
 
     async def save_review(
-        self, *, conversation_id: str, agent_id: str, reviewer_id: str, scores: dict[str, int], max_points: int,
-        comment: str | None, now: float,
+        self,
+        *,
+        conversation_id: str,
+        agent_id: str,
+        reviewer_id: str,
+        scores: dict[str, int],
+        max_points: int,
+        comment: str | None,
+        now: float,
     ) -> Review:
         """Insert, or replace the scores of an earlier review of the same agent in the same chat."""
         async with self.store._write() as db:
             await db.execute(
-                "INSERT INTO qa_reviews (conversation_id, agent_id, reviewer_id, scores, points, max_points, comment,"
-                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                "INSERT INTO qa_reviews (conversation_id, agent_id, reviewer_id, scores, points, max_points,"
+                " comment, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (conversation_id, agent_id) DO UPDATE SET reviewer_id = excluded.reviewer_id,"
                 " scores = excluded.scores, points = excluded.points, max_points = excluded.max_points,"
                 " comment = excluded.comment, updated_at = excluded.updated_at",
-                (conversation_id, agent_id, reviewer_id, json.dumps(scores), sum(scores.values()), max_points,
-                 comment, now, now),
+                (
+                    conversation_id,
+                    agent_id,
+                    reviewer_id,
+                    json.dumps(scores),
+                    sum(scores.values()),
+                    max_points,
+                    comment,
+                    now,
+                    now,
+                ),
             )
         review = await self.get_review(conversation_id, agent_id)
         assert review is not None
         return review
 
     async def get_review(self, conversation_id: str, agent_id: str) -> Review | None:
-        row = await self.store._one(_SELECT + " WHERE q.conversation_id = ? AND q.agent_id = ?",
-                                    (conversation_id, agent_id))
+        row = await self.store._one(
+            _SELECT + " WHERE q.conversation_id = ? AND q.agent_id = ?", (conversation_id, agent_id)
+        )
         return _review(row) if row else None
 
     async def reviews_of(self, conversation_ids: list[str]) -> list[Review]:
@@ -92,8 +111,14 @@ class QaStore:
 
 def _review(row: aiosqlite.Row) -> Review:
     return Review(
-        conversation_id=row["conversation_id"], agent_id=row["agent_id"], reviewer_id=row["reviewer_id"],
-        reviewer_name=row["reviewer_name"], scores=json.loads(row["scores"]), points=row["points"],
-        max_points=row["max_points"], comment=row["comment"], created_at=row["created_at"],
+        conversation_id=row["conversation_id"],
+        agent_id=row["agent_id"],
+        reviewer_id=row["reviewer_id"],
+        reviewer_name=row["reviewer_name"],
+        scores=json.loads(row["scores"]),
+        points=row["points"],
+        max_points=row["max_points"],
+        comment=row["comment"],
+        created_at=row["created_at"],
         updated_at=row["updated_at"],
     )

@@ -45,11 +45,17 @@ class ReportStore:
             rating = None
             if row["score"] is not None:
                 rating = RatingFact(row["score"], row["scale"], row["comment"], row["rated_at"])
-            out.append(ConversationFacts(
-                id=row["id"], created_at=row["created_at"], closed_at=row["closed_at"], closed_by=row["closed_by"],
-                participants=tuple(participants.get(row["id"], ())), rating=rating,
-                resolution=resolutions.get(row["id"]),
-            ))
+            out.append(
+                ConversationFacts(
+                    id=row["id"],
+                    created_at=row["created_at"],
+                    closed_at=row["closed_at"],
+                    closed_by=row["closed_by"],
+                    participants=tuple(participants.get(row["id"], ())),
+                    rating=rating,
+                    resolution=resolutions.get(row["id"]),
+                )
+            )
         return out
 
     async def participations(self, start: float, end: float) -> dict[str, list[Participation]]:
@@ -59,13 +65,16 @@ class ReportStore:
             " (SELECT MIN(m.created_at) FROM messages m WHERE m.conversation_id = ca.conversation_id"
             "   AND m.author_kind = 'agent' AND m.author_id = ca.agent_id AND m.created_at >= ca.joined_at)"
             "   AS first_reply_at"
-            f" FROM conversation_agents ca JOIN conversations c ON c.id = ca.conversation_id WHERE {_IN_RANGE}"
+            " FROM conversation_agents ca JOIN conversations c ON c.id = ca.conversation_id"
+            f" WHERE {_IN_RANGE}"
             " ORDER BY ca.conversation_id, ca.joined_at, ca.agent_id",
             (start, end),
         )
         out: dict[str, list[Participation]] = defaultdict(list)
         for r in rows:
-            out[r["conversation_id"]].append(Participation(r["agent_id"], r["joined_at"], r["first_reply_at"]))
+            out[r["conversation_id"]].append(
+                Participation(r["agent_id"], r["joined_at"], r["first_reply_at"])
+            )
         return out
 
     async def qa_reviews(self, start: float, end: float) -> list[QaFact]:
@@ -96,7 +105,9 @@ class ReportStore:
     async def queued_summary(self) -> tuple[int, float | None]:
         """(conversations waiting, when the longest-waiting one started) straight from the database,
         so every process agrees and a Redis restart does not reset the clock."""
-        row = await self.store._one("SELECT COUNT(*), MIN(created_at) FROM conversations WHERE status = 'queued'")
+        row = await self.store._one(
+            "SELECT COUNT(*), MIN(created_at) FROM conversations WHERE status = 'queued'"
+        )
         return (int(row[0]), row[1]) if row else (0, None)
 
     async def day_summary(self, start: float, end: float) -> dict[str, float | int | None]:
@@ -111,6 +122,9 @@ class ReportStore:
         )
         assert chats is not None and rated is not None
         return {
-            "chats": int(chats[0]), "closed": int(chats[1] or 0), "active": int(chats[2] or 0),
-            "ratings": int(rated[0]), "rating_average": rated[1],
+            "chats": int(chats[0]),
+            "closed": int(chats[1] or 0),
+            "active": int(chats[2] or 0),
+            "ratings": int(rated[0]),
+            "rating_average": rated[1],
         }

@@ -334,12 +334,13 @@ class SqliteStore:
         try:
             async with self._write() as db:
                 await db.execute(
-                    "INSERT INTO ratings (conversation_id, score, comment, created_at, scale) VALUES (?, ?, ?, ?, ?)",
+                    "INSERT INTO ratings (conversation_id, score, comment, created_at, scale)"
+                    " VALUES (?, ?, ?, ?, ?)",
                     (conversation_id, score, comment, now, scale),
                 )
         except sqlite3.IntegrityError:
             raise AlreadyRated("This conversation has been rated already.") from None
-        return Rating(conversation_id=conversation_id, score=score, comment=comment, created_at=now, scale=scale)
+        return Rating(conversation_id, score, comment, now, scale)
 
     async def get_rating(self, conversation_id: str) -> Rating | None:
         row = await self._one("SELECT * FROM ratings WHERE conversation_id = ?", (conversation_id,))

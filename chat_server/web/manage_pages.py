@@ -32,7 +32,9 @@ async def _viewer(request: web.Request) -> Agent | None:
 
 @functools.cache
 def time_zones() -> list[str]:
-    return sorted(z for z in zoneinfo.available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/")))
+    return sorted(
+        z for z in zoneinfo.available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/"))
+    )
 
 
 def _page(template: str, *, managers_only: bool) -> Callable[[web.Request], Awaitable[web.Response]]:
@@ -41,8 +43,13 @@ def _page(template: str, *, managers_only: bool) -> Callable[[web.Request], Awai
         if agent is None:
             raise web.HTTPFound(SIGN_IN)
         settings = request.app[SETTINGS]
-        context = {"agent": serializers.agent(agent), "is_manager": agent.is_manager, "page": template,
-                   "default_tz": settings.timezone, "company": settings.company_name}
+        context = {
+            "agent": serializers.agent(agent),
+            "is_manager": agent.is_manager,
+            "page": template,
+            "default_tz": settings.timezone,
+            "company": settings.company_name,
+        }
         if managers_only and not agent.is_manager:
             response = render(request, "manage/forbidden.html", **context)
             response.set_status(403)

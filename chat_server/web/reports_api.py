@@ -37,7 +37,10 @@ def _report_view(path: str, table: str) -> Callable[[web.Request], Awaitable[web
             text=to_csv(body[table], columns(table)),
             content_type="text/csv",
             charset="utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
+            headers={
+                "Content-Disposition": f'attachment; filename="{filename}"',
+                "Cache-Control": "no-store",
+            },
         )
 
     return view
@@ -71,9 +74,12 @@ async def qa_review(request: web.Request) -> web.Response:
     if not validation.ID_PATTERN.match(agent_id) or not agent_id.startswith("a_"):
         raise InvalidPayload("'agent_id' is not an agent id.", field="agent_id")
     scores = qa.parse_scores(data.get("scores"))
-    comment = validation.text(data, "comment", max_length=request.app[SETTINGS].max_message_length, required=False)
-    result = await qa.submit(agent, conversation_id=conversation_id, agent_id=agent_id, scores=scores,
-                             comment=comment)
+    comment = validation.text(
+        data, "comment", max_length=request.app[SETTINGS].max_message_length, required=False
+    )
+    result = await qa.submit(
+        agent, conversation_id=conversation_id, agent_id=agent_id, scores=scores, comment=comment
+    )
     return web.json_response(result)
 
 

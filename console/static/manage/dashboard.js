@@ -39,7 +39,7 @@ function render(data) {
   $("today-chats").textContent = number(data.today.chats);
   $("today-sub").textContent = `${number(data.today.active)} active · ${number(data.today.closed)} closed`;
   $("today-rating").textContent = data.today.rating_average === null ? "—" : number(data.today.rating_average, 2);
-  $("rating-sub").textContent = `${number(data.today.ratings)} ratings today (of 5)`;
+  $("rating-sub").textContent = `out of 5 · ${number(data.today.ratings)} ratings`;
   const rows = clear($("agents"));
   if (!data.agents.length) rows.append(el("tr", { className: "empty-row" }, el("td", { colSpan: 4, text: "No agents online." })));
   for (const agent of data.agents) rows.append(agentRow(agent));

@@ -44,7 +44,10 @@ function renderSample() {
       const current = state.selected && state.selected.agentId === agent.agent_id && state.selected.conversationId === item.conversation_id;
       const button = el("button", { type: "button", className: "qa-item", "aria-current": String(Boolean(current)),
         dataset: { conversation: item.conversation_id, agent: agent.agent_id } },
-        el("span", { text: item.conversation_id }), reviewBadge(item.review));
+        el("span", { className: "qa-item-text" }, el("b", { text: item.visitor_name || "Visitor" }),
+          el("small", { text: item.closed_at ? dateTime(item.closed_at) : item.conversation_id })),
+        reviewBadge(item.review));
+      button.title = item.conversation_id;
       button.addEventListener("click", () => openChat(agent, item));
       list.append(el("li", {}, button));
     }

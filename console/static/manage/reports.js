@@ -43,7 +43,7 @@ function renderSummary(row) {
     card("First response", seconds(row.first_response_s.avg), `90% within ${seconds(row.first_response_s.p90)}`),
     card("Handle time", seconds(row.handle_s.avg), "average per chat"),
     card("Rating", r.average === null ? NONE : `${number(r.average, 2)} / 5`, `${number(r.count)} ratings · ${percent(r.response_rate)} rated`),
-    card("Positive : negative", `${r.positive} : ${r.negative}`, "top vs bottom of the scale"),
+    card("Good : bad", `${r.positive} : ${r.negative}`, "positive vs negative ratings"),
     card("Quality score", row.qa.score === null ? NONE : `${number(row.qa.score, 1)}%`, `${number(row.qa.reviewed)} chats reviewed`),
   );
 }
@@ -57,14 +57,12 @@ const COLUMNS = [
   ["1st reply avg", (r) => seconds(r.first_response_s.avg)],
   ["1st reply p90", (r) => seconds(r.first_response_s.p90)],
   ["Handle avg", (r) => seconds(r.handle_s.avg)],
-  ["Resolved", (r) => number(r.resolution.resolved)],
-  ["Follow-up", (r) => number(r.resolution.follow_up)],
+  ["Resolved / follow-up", (r) => `${number(r.resolution.resolved)} / ${number(r.resolution.follow_up)}`],
   ["Ratings", (r) => number(r.ratings.count)],
   ["Avg rating", (r) => number(r.ratings.average, 2)],
   ["Rated", (r) => percent(r.ratings.response_rate)],
   ["+ : −", (r) => `${r.ratings.positive} : ${r.ratings.negative}`],
-  ["QA reviewed", (r) => number(r.qa.reviewed)],
-  ["QA score", (r) => (r.qa.score === null ? NONE : `${number(r.qa.score, 1)}%`)],
+  ["QA score (reviewed)", (r) => (r.qa.score === null ? NONE : `${number(r.qa.score, 1)}% (${r.qa.reviewed})`)],
   ["Canned", (r) => number(r.canned_used)],
   ["Suggestions", (r) => number(r.suggestions_used)],
 ];
@@ -87,21 +85,21 @@ function renderChart(days) {
   const xs = days.map((d) => Date.parse(`${d.date}T12:00:00Z`) / 1000);
   const data = [xs, days.map((d) => d.chats_handled), days.map((d) => d.chats_abandoned), days.map((d) => d.ratings_average)];
   const width = Math.max(320, box.clientWidth);
-  const bars = window.uPlot.paths.bars({ size: [0.6, 48], align: 0 });
+  const bars = (align) => window.uPlot.paths.bars({ size: [0.32, 28], align });
   const options = {
     width, height: 240, padding: [8, 8, 0, 0],
     tzDate: (ts) => window.uPlot.tzDate(new Date(ts * 1000), "Etc/UTC"),
     legend: { show: false }, cursor: { drag: { x: false, y: false } },
     scales: { x: { time: true, range: (u, min, max) => [min - 43200, max + 43200] }, chats: { range: (u, min, max) => [0, Math.max(4, max)] }, rating: { range: [0, 5] } },
     axes: [
-      { stroke: "#6b7280", grid: { show: false }, values: (u, ticks) => ticks.map((t) => new Date(t * 1000).toLocaleDateString("en-GB", { day: "numeric", month: "short", timeZone: "UTC" })) },
+      { stroke: "#6b7280", grid: { show: false }, splits: () => xs, values: (u, ticks) => ticks.map((t) => new Date(t * 1000).toLocaleDateString("en-GB", { day: "numeric", month: "short", timeZone: "UTC" })) },
       { scale: "chats", stroke: "#6b7280", grid: { stroke: "#f1f2f4" }, values: (u, ticks) => ticks.map((t) => (Number.isInteger(t) ? t : "")) },
       { scale: "rating", side: 1, stroke: "#16a34a", grid: { show: false }, values: (u, ticks) => ticks.map((t) => t.toFixed(1)) },
     ],
     series: [
       {},
-      { label: "Handled", scale: "chats", paths: bars, fill: "#93c5fd", stroke: "#60a5fa", points: { show: false } },
-      { label: "Abandoned", scale: "chats", paths: window.uPlot.paths.bars({ size: [0.25, 20], align: 1 }), fill: "#fca5a5", stroke: "#f87171", points: { show: false } },
+      { label: "Handled", scale: "chats", paths: bars(-1), fill: "#93c5fd", stroke: "#60a5fa", points: { show: false } },
+      { label: "Abandoned", scale: "chats", paths: bars(1), fill: "#fca5a5", stroke: "#f87171", points: { show: false } },
       { label: "Average rating", scale: "rating", stroke: "#16a34a", width: 2, spanGaps: true, points: { size: 6, fill: "#16a34a" } },
     ],
   };
@@ -127,13 +125,25 @@ function renderComments(comments) {
 
 function renderFeedback(reviews) {
   const list = clear(document.getElementById("feedback"));
-  if (!reviews.length) list.append(el("li", { className: "none", text: isManager ? "No reviews of your own chats yet." : "No reviews of your chats yet." }));
+  if (!reviews.length) list.append(el("li", { className: "none", text: "No reviews of your chats yet." }));
   for (const r of reviews) {
     const crits = r.scores.map((s) => el("span", { className: "crit", text: `${s.label} ${s.points}/2` }));
     list.append(el("li", {},
       el("div", { className: "meta" }, el("span", { className: "badge", text: `${number(r.score, 0)}%` }),
         el("span", { text: `by ${r.reviewer.name || "a manager"}` }), el("span", { text: dateTime(r.updated_at) })),
       el("div", {}, ...crits), r.comment ? el("p", { text: r.comment }) : null));
+  }
+}
+
+/** Managers: each agent's quality score for chats in the range. */
+function renderTeamQa(agents) {
+  const list = clear(document.getElementById("feedback"));
+  const reviewed = agents.filter((a) => a.qa.reviewed > 0);
+  if (!reviewed.length) list.append(el("li", { className: "none", text: "No chats from this range reviewed yet." }));
+  for (const a of reviewed) {
+    list.append(el("li", { className: "m-qa-row" }, el("b", { text: a.name }),
+      el("span", { className: "badge", text: `${number(a.qa.score, 1)}%` }),
+      el("span", { className: "m-muted", text: `${a.qa.reviewed} reviewed` })));
   }
 }
 
@@ -151,7 +161,7 @@ async function load() {
   try {
     const [agents, daily, comments, feedback, departments] = await Promise.all([
       api(`/api/reports/agents?${q}`), api(`/api/reports/daily?${q}`), api(`/api/reports/comments?${q}`),
-      api("/api/qa/feedback"), isManager ? api(`/api/reports/departments?${q}`) : Promise.resolve(null),
+      isManager ? Promise.resolve(null) : api("/api/qa/feedback"), isManager ? api(`/api/reports/departments?${q}`) : Promise.resolve(null),
     ]);
     updateCsvLinks();
     renderSummary(departments ? departments.departments[0] : agents.agents[0]);
@@ -160,7 +170,7 @@ async function load() {
       [["Started", (r) => number(r.chats)], ["Abandoned", (r) => number(r.chats_abandoned)]]);
     renderChart(daily.days);
     renderComments(comments.comments);
-    renderFeedback(feedback.reviews);
+    if (isManager) renderTeamQa(agents.agents); else renderFeedback(feedback.reviews);
     body.dataset.loaded = "true";
   } catch (error) {
     errorBox.textContent = error.message;
