@@ -270,3 +270,21 @@ async def test_bad_input_is_a_400_with_a_json_error(live_server, params, field):
     )
     assert status == 400, body
     assert body["error"]["code"] == "invalid_payload" and body["error"]["field"] == field
+
+
+async def test_pages_need_a_session_and_carry_the_csp(live_server):
+    mia = await live_server.create_agent(name="Mia", role="manager")
+    anna = await live_server.create_agent(name="Anna")
+    async with aiohttp.ClientSession() as http:
+        async with http.get(f"{live_server.url}/manage/reports", allow_redirects=False) as r:
+            assert r.status == 302 and r.headers["Location"] == "/console"
+        async with http.get(f"{live_server.url}/reports", allow_redirects=False) as r:
+            assert r.status == 302 and r.headers["Location"] == "/manage/reports"
+        for path, agent, status in (("/manage/reports", anna, 200), ("/manage/dashboard", anna, 403),
+                                    ("/manage/qa", anna, 403), ("/manage/dashboard", mia, 200),
+                                    ("/manage/qa", mia, 200)):
+            token = await live_server.token_for(agent)
+            async with http.get(f"{live_server.url}{path}", headers={"Authorization": f"Bearer {token}"}) as r:
+                assert r.status == status, path
+                assert "script-src 'self'" in r.headers["Content-Security-Policy"]
+                assert "<script>" not in await r.text()  # no inline scripts
