@@ -20,6 +20,7 @@ from .realtime.events import Events
 from .realtime.visitor import VisitorNamespace
 from .redis_backend.embedded import EmbeddedRedis
 from .redis_backend.keys import Keys
+from .reports.setup import setup_reports
 from .routing.queue import Queue
 from .security.ratelimit import Limits, RateLimiter
 from .services.accounts import AccountsService
@@ -107,6 +108,10 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     accounts.setup(app)
     app.on_shutdown.append(_close_sockets)
     app.cleanup_ctx.extend([_redis_ctx, _store_ctx, _sweeper_ctx])
+    setup_reports(
+        app, settings=settings, store=store, redis=redis, keys=keys, clock=clock,  # type: ignore[arg-type]
+        events=events, auth=auth, sio=sio,
+    )
     return app
 
 
