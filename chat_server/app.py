@@ -21,11 +21,16 @@ from .realtime.visitor import VisitorNamespace
 from .redis_backend.embedded import EmbeddedRedis
 from .redis_backend.keys import Keys
 from .routing.queue import Queue
+from .services.assistant import AssistantService
 from .services.auth import AuthService
+from .services.canned import CannedService
+from .services.canned_fields import Limits
+from .services.canned_seed import ensure_seeded
 from .services.chat import ChatService
 from .store import create_store
-from .web import api, pages
-from .web.keys import AUTH, CHAT, CLOCK, REDIS, SETTINGS, STORE, TEMPLATES
+from .store.canned import create_canned_stores
+from .web import api, assistant_api, canned_api, manage_pages, pages
+from .web.keys import ASSISTANT, AUTH, CANNED, CHAT, CLOCK, REDIS, SETTINGS, STORE, TEMPLATES
 from .web.middleware import errors, security_headers
 from .web.pages import CONSOLE_DIR
 
@@ -59,8 +64,13 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
         store=store, queue=queue, redis=redis, keys=keys, events=events, clock=clock,
         default_capacity=settings.agent_capacity,
     )
+    canned_store, assistant_store = create_canned_stores(store)
+    canned = CannedService(
+        canned_store, events, clock, Limits(text_max=settings.max_message_length), settings.default_language
+    )
+    assistant = AssistantService(assistant_store, events, clock, settings.max_message_length)
     sio.register_namespace(VisitorNamespace(chat, settings))
-    sio.register_namespace(AgentNamespace(chat, auth, settings))
+    sio.register_namespace(AgentNamespace(chat, auth, settings, canned=canned, assistant=assistant))
 
     app = web.Application(middlewares=[errors, security_headers], client_max_size=MAX_BODY_BYTES)
     app[SETTINGS] = settings
@@ -69,6 +79,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     app[REDIS] = redis
     app[AUTH] = auth
     app[CHAT] = chat
+    app[CANNED] = canned
+    app[ASSISTANT] = assistant
     app[SIO] = sio
     app[TEMPLATES] = jinja2.Environment(
         loader=jinja2.FileSystemLoader(CONSOLE_DIR / "templates"), autoescape=True
@@ -78,7 +90,10 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     sio.attach(app)
     pages.setup(app)
     api.setup(app)
-    app.cleanup_ctx.extend([_redis_ctx, _store_ctx, _sweeper_ctx])
+    canned_api.setup(app)
+    assistant_api.setup(app)
+    manage_pages.setup(app)
+    app.cleanup_ctx.extend([_redis_ctx, _store_ctx, _canned_seed_ctx, _sweeper_ctx])
     return app
 
 
@@ -98,6 +113,13 @@ async def _store_ctx(app: web.Application) -> AsyncIterator[None]:
     await app[STORE].open()
     yield
     await app[STORE].close()
+
+
+async def _canned_seed_ctx(app: web.Application) -> AsyncIterator[None]:
+    """Load the starter canned replies and assistant rules on first start (canned_responses/)."""
+    canned, assistant = app[CANNED], app[ASSISTANT]
+    await ensure_seeded(canned.store, assistant.store, app[CLOCK], canned.limits)
+    yield
 
 
 async def _sweeper_ctx(app: web.Application) -> AsyncIterator[None]:

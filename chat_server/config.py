@@ -35,6 +35,8 @@ class Settings:
     default_handle_time_s: int = 300
     session_ttl_hours: int = 12
     company_name: str = "Acme Support"
+    default_language: str = "en"
+    default_wait_minutes: int = 5
 
     @property
     def data_path(self) -> Path:

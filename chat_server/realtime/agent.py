@@ -11,8 +11,11 @@ from .. import serializers, validation
 from ..config import Settings
 from ..errors import InvalidStatus, Unauthorized
 from ..models import Agent
+from ..services.assistant import AssistantService
 from ..services.auth import AuthService
+from ..services.canned import CannedService
 from ..services.chat import AGENT_STATUSES, ChatService
+from .agent_canned import CannedEvents
 from .base import ChatNamespace, event
 from .events import AGENT_NS, agent_room
 
@@ -32,12 +35,17 @@ def cookie_token(environ: dict[str, Any]) -> str | None:
     return morsel.value if morsel else None
 
 
-class AgentNamespace(ChatNamespace):
-    def __init__(self, chat: ChatService, auth: AuthService, settings: Settings) -> None:
+class AgentNamespace(CannedEvents, ChatNamespace):
+    def __init__(
+        self, chat: ChatService, auth: AuthService, settings: Settings, *,
+        canned: CannedService, assistant: AssistantService,
+    ) -> None:
         super().__init__(AGENT_NS)
         self.chat = chat
         self.auth = auth
         self.settings = settings
+        self.canned = canned
+        self.assistant = assistant
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         token = auth.get("token") if isinstance(auth, dict) else None

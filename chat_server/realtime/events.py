@@ -28,3 +28,7 @@ class Events:
 
     async def to_agent(self, agent_id: str, event: str, data: dict[str, Any]) -> None:
         await self.sio.emit(event, data, room=agent_room(agent_id), namespace=AGENT_NS)
+
+    async def to_all_agents(self, event: str, data: dict[str, Any]) -> None:
+        """Every connected console, on every process (e.g. a manager changed the shared library)."""
+        await self.sio.emit(event, data, namespace=AGENT_NS)

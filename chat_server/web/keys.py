@@ -8,7 +8,9 @@ from aiohttp import web
 
 from ..clock import Clock
 from ..config import Settings
+from ..services.assistant import AssistantService
 from ..services.auth import AuthService
+from ..services.canned import CannedService
 from ..services.chat import ChatService
 from ..store import Store
 
@@ -19,3 +21,6 @@ REDIS = web.AppKey("redis", aioredis.Redis)
 AUTH = web.AppKey("auth", AuthService)
 CHAT = web.AppKey("chat", ChatService)
 TEMPLATES = web.AppKey("templates", jinja2.Environment)
+# Canned replies and the positive-language assistant (services/canned.py, services/assistant.py).
+CANNED = web.AppKey("canned", CannedService)
+ASSISTANT = web.AppKey("assistant", AssistantService)
