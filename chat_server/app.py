@@ -21,16 +21,20 @@ from .realtime.visitor import VisitorNamespace
 from .redis_backend.embedded import EmbeddedRedis
 from .redis_backend.keys import Keys
 from .routing.queue import Queue
+from .services.accounts import AccountsService
 from .services.assistant import AssistantService
 from .services.auth import AuthService
 from .services.canned import CannedService
 from .services.canned_fields import Limits
 from .services.canned_seed import ensure_seeded
 from .services.chat import ChatService
+from .services.team import TeamService
 from .store import create_store
 from .store.canned import create_canned_stores
-from .web import api, assistant_api, canned_api, manage_pages, pages
-from .web.keys import ASSISTANT, AUTH, CANNED, CHAT, CLOCK, REDIS, SETTINGS, STORE, TEMPLATES
+from .web import accounts, api, assistant_api, canned_api, manage_pages, pages, workflow
+from .web.keys import (
+    ACCOUNTS, ASSISTANT, AUTH, CANNED, CHAT, CLOCK, REDIS, SETTINGS, STORE, TEAM, TEMPLATES,
+)
 from .web.middleware import errors, security_headers
 from .web.pages import CONSOLE_DIR
 
@@ -62,15 +66,17 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     auth = AuthService(store, clock, settings.session_ttl_hours)
     chat = ChatService(
         store=store, queue=queue, redis=redis, keys=keys, events=events, clock=clock,
-        default_capacity=settings.agent_capacity,
+        default_capacity=settings.agent_capacity, breathing_time_s=settings.breathing_time_s,
+        disconnect_grace_s=settings.agent_disconnect_grace_s,
     )
+    team = TeamService(store, chat, events, clock)
     canned_store, assistant_store = create_canned_stores(store)
     canned = CannedService(
         canned_store, events, clock, Limits(text_max=settings.max_message_length), settings.default_language
     )
     assistant = AssistantService(assistant_store, events, clock, settings.max_message_length)
     sio.register_namespace(VisitorNamespace(chat, settings))
-    sio.register_namespace(AgentNamespace(chat, auth, settings, canned=canned, assistant=assistant))
+    sio.register_namespace(AgentNamespace(chat, team, auth, settings, canned=canned, assistant=assistant))
 
     app = web.Application(middlewares=[errors, security_headers], client_max_size=MAX_BODY_BYTES)
     app[SETTINGS] = settings
@@ -79,6 +85,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     app[REDIS] = redis
     app[AUTH] = auth
     app[CHAT] = chat
+    app[TEAM] = team
+    app[ACCOUNTS] = AccountsService(store, auth, chat, sio)
     app[CANNED] = canned
     app[ASSISTANT] = assistant
     app[SIO] = sio
@@ -90,6 +98,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     sio.attach(app)
     pages.setup(app)
     api.setup(app)
+    workflow.setup(app)
+    accounts.setup(app)
     canned_api.setup(app)
     assistant_api.setup(app)
     manage_pages.setup(app)
@@ -137,6 +147,7 @@ async def _sweeper_ctx(app: web.Application) -> AsyncIterator[None]:
         while True:
             await asyncio.sleep(SWEEP_INTERVAL_S)
             try:
+                await chat.sweep_gone_agents()
                 await chat.dispatch()
             except Exception as exc:  # keep sweeping: Redis or the database may come back
                 log.warning("queue sweep failed: %s", exc)

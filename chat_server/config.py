@@ -33,6 +33,8 @@ class Settings:
     max_field_length: int = 200
     allowed_origins: tuple[str, ...] = ("*",)
     default_handle_time_s: int = 300
+    breathing_time_s: int = 0
+    agent_disconnect_grace_s: int = 30
     session_ttl_hours: int = 12
     company_name: str = "Acme Support"
     default_language: str = "en"

@@ -19,6 +19,14 @@ def agent_room(agent_id: str) -> str:
     return f"agent:{agent_id}"
 
 
+def watch_room(conversation_id: str) -> str:
+    """Managers supervising a conversation (read-only)."""
+    return f"watch:{conversation_id}"
+
+
+MANAGERS_ROOM = "managers"
+
+
 class Events:
     def __init__(self, sio: socketio.AsyncServer) -> None:
         self.sio = sio
@@ -28,6 +36,14 @@ class Events:
 
     async def to_agent(self, agent_id: str, event: str, data: dict[str, Any]) -> None:
         await self.sio.emit(event, data, room=agent_room(agent_id), namespace=AGENT_NS)
+
+    async def to_staff(self, conversation_id: str, agent_id: str | None, event: str, data: dict[str, Any]) -> None:
+        """The assigned agent and any manager watching; a socket in both rooms gets it once."""
+        rooms = [watch_room(conversation_id)] + ([agent_room(agent_id)] if agent_id else [])
+        await self.sio.emit(event, data, room=rooms, namespace=AGENT_NS)
+
+    async def to_managers(self, event: str, data: dict[str, Any]) -> None:
+        await self.sio.emit(event, data, room=MANAGERS_ROOM, namespace=AGENT_NS)
 
     async def to_all_agents(self, event: str, data: dict[str, Any]) -> None:
         """Every connected console, on every process (e.g. a manager changed the shared library)."""

@@ -22,7 +22,7 @@ class VisitorNamespace(ChatNamespace):
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         token = auth.get("visitor_token") if isinstance(auth, dict) else None
         visitor, token, conversation = await self.chat.visitor_session(token)
-        await self.save_session(sid, {"visitor": visitor})
+        await self.save_session(sid, {"visitor": visitor, "user_agent": str(environ.get("HTTP_USER_AGENT", ""))[:300]})
         current = None
         if conversation is not None:
             await self.enter_room(sid, visitor_room(conversation.id))
@@ -52,8 +52,13 @@ class VisitorNamespace(ChatNamespace):
         email = validation.email(data)
         page_url = validation.text(data, "page_url", max_length=2000, required=False)
         client_id = validation.client_id(data) if data.get("client_id") is not None else None
+        context = {
+            "page_title": validation.text(data, "page_title", max_length=limit, required=False),
+            "timezone": validation.text(data, "timezone", max_length=64, required=False),
+            "user_agent": (await self.get_session(sid)).get("user_agent") or None,
+        }
         conversation = await self.chat.open_conversation(
-            visitor, text=text, name=name, email=email, page_url=page_url, client_id=client_id
+            visitor, text=text, name=name, email=email, page_url=page_url, client_id=client_id, context=context
         )
         await self.enter_room(sid, visitor_room(conversation.id))
         status, queue = await self.chat.enqueue(conversation)

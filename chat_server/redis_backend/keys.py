@@ -18,6 +18,8 @@ class Keys:
         self.capacity = f"{prefix}:{tag}:capacity"  # HASH agent -> max open chats
         self.last_assigned = f"{prefix}:{tag}:last"  # HASH agent -> ordering stamp of last assignment
         self.assignment = f"{prefix}:{tag}:assignment"  # HASH conversation -> agent
+        self.ready_at = f"{prefix}:{tag}:ready_at"  # HASH agent -> ms when breathing time ends
+        self.gone = f"{prefix}:agents:gone"  # ZSET agent -> ms their last console disconnected
         self.socketio_channel = f"{prefix}:socketio"
 
     def agent_sockets(self, agent_id: str) -> str:
@@ -29,4 +31,4 @@ class Keys:
 
     def queue_keys(self) -> list[str]:
         return [self.waiting, self.queue_seq, self.online, self.load, self.capacity, self.last_assigned,
-                self.assignment]
+                self.assignment, self.ready_at]

@@ -61,6 +61,7 @@ class Queue:
         self._assign = _script(redis, "assign")
         self._enqueue = _script(redis, "enqueue")
         self._release = _script(redis, "release")
+        self._transfer = _script(redis, "transfer")
 
     async def enqueue(self, conversation_id: str, *, front: bool = False) -> int | None:
         """Add to the line (idempotent); returns the position, or None if already assigned."""
@@ -73,8 +74,8 @@ class Queue:
     async def assign(self, stamp_ms: int, limit: int = 100) -> list[Assignment]:
         k = self.keys
         flat = await self._assign(
-            keys=[k.waiting, k.online, k.load, k.capacity, k.last_assigned, k.assignment],
-            args=[stamp_ms * 1000, limit],
+            keys=[k.waiting, k.online, k.load, k.capacity, k.last_assigned, k.assignment, k.ready_at],
+            args=[stamp_ms * 1000, limit, stamp_ms],
         )
         items = [x.decode() if isinstance(x, bytes) else x for x in flat]
         return [Assignment(items[i], items[i + 1]) for i in range(0, len(items), 2)]
@@ -86,6 +87,17 @@ class Queue:
         if not agent:
             return None
         return agent.decode() if isinstance(agent, bytes) else str(agent)
+
+    async def transfer(self, conversation_id: str, from_agent: str, to_agent: str) -> int:
+        """1 moved; 0 not the sender's; -1 target not online; -2 target full."""
+        k = self.keys
+        return int(await self._transfer(
+            keys=[k.assignment, k.load, k.capacity, k.online], args=[conversation_id, from_agent, to_agent]
+        ))
+
+    async def rest(self, agent_id: str, until_ms: int) -> None:
+        """Breathing time: no new chat for this agent before ``until_ms``."""
+        await self.redis.hset(self.keys.ready_at, agent_id, until_ms)
 
     async def position(self, conversation_id: str) -> int | None:
         rank = await self.redis.zrank(self.keys.waiting, conversation_id)

@@ -37,6 +37,8 @@ class ChatService:
         events: Events,
         clock: Clock,
         default_capacity: int,
+        breathing_time_s: int = 0,
+        disconnect_grace_s: int = 30,
     ) -> None:
         self.store = store
         self.queue = queue
@@ -45,6 +47,8 @@ class ChatService:
         self.events = events
         self.clock = clock
         self.default_capacity = default_capacity
+        self.breathing_time_s = breathing_time_s
+        self.disconnect_grace_s = disconnect_grace_s
         self._positions_sent: dict[str, tuple[int, int]] = {}
         self._dispatch_lock = asyncio.Lock()
 
@@ -70,6 +74,7 @@ class ChatService:
         email: str | None,
         page_url: str | None,
         client_id: str | None,
+        context: dict[str, str | None] | None = None,
     ) -> Conversation:
         """Create the conversation with its first message. A retried start (same client_id)
         returns the conversation the first attempt made."""
@@ -87,6 +92,7 @@ class ChatService:
             first_text=text,
             client_id=client_id,
             now=self.clock.now(),
+            context=context,
         )
 
     async def enqueue(self, conversation: Conversation) -> tuple[str, QueueStatus | None]:
@@ -110,10 +116,17 @@ class ChatService:
         return conversation
 
     # -- agents' view --------------------------------------------------------------------------
-    async def agent_conversation(self, agent: Agent, conversation_id: str, *, with_messages: bool = False) -> Conversation:
-        """Managers see every conversation; an agent only those assigned to them."""
+    async def agent_conversation(
+        self, agent: Agent, conversation_id: str, *, with_messages: bool = False, write: bool = False
+    ) -> Conversation:
+        """Managers read every conversation; an agent reads those they took part in and writes
+        only to the one currently assigned to them. Anything else is indistinguishable from absent."""
         conversation = await self.store.get_conversation(conversation_id, with_messages=with_messages)
-        if conversation is None or not (agent.is_manager or conversation.agent_id == agent.id):
+        if conversation is None:
+            raise ConversationNotFound()
+        if conversation.agent_id == agent.id:
+            return conversation
+        if write or not (agent.is_manager or await self.store.took_part(conversation_id, agent.id)):
             raise ConversationNotFound()
         return conversation
 
@@ -152,8 +165,7 @@ class ChatService:
         payload = {"message": serializers.message(message)}
         await self.events.to_visitor(conversation_id, "message:new", payload)
         current = await self.store.get_conversation(conversation_id)
-        if current is not None and current.agent_id:
-            await self.events.to_agent(current.agent_id, "message:new", payload)
+        await self.events.to_staff(conversation_id, current.agent_id if current else None, "message:new", payload)
 
     async def resume(self, conversation: Conversation, after_seq: int) -> list[Message]:
         return await self.store.messages_after(conversation.id, after_seq)
@@ -164,20 +176,23 @@ class ChatService:
         payload = {"conversation_id": conversation.id, "typing": typing}
         if by == "agent":
             await self.events.to_visitor(conversation.id, "typing", payload)
-        elif conversation.agent_id:
-            await self.events.to_agent(conversation.agent_id, "typing", payload)
+        else:
+            await self.events.to_staff(conversation.id, conversation.agent_id, "typing", payload)
 
     # -- closing and rating --------------------------------------------------------------------
-    async def close(self, conversation: Conversation, *, by: str) -> None:
-        """Idempotent: closing a closed chat is a no-op. Frees the agent's slot and refills it."""
-        if not await self.store.close_conversation(conversation.id, by, self.clock.now()):
-            return
+    async def close(self, conversation: Conversation, *, by: str, outcome: str | None = None) -> bool:
+        """Idempotent: closing a closed chat is a no-op (returns False). Frees the agent's slot,
+        lets them breathe if configured, and refills the queue."""
+        if not await self.store.close_conversation(conversation.id, by, self.clock.now(), outcome):
+            return False
         agent_id = await self.queue.release(conversation.id) or conversation.agent_id
+        if agent_id and by == "agent" and self.breathing_time_s:
+            await self.queue.rest(agent_id, self.clock.now_ms() + self.breathing_time_s * 1000)
         payload = {"conversation_id": conversation.id, "closed_by": by}
         await self.events.to_visitor(conversation.id, "chat:closed", payload)
-        if agent_id:
-            await self.events.to_agent(agent_id, "chat:closed", payload)
+        await self.events.to_staff(conversation.id, agent_id, "chat:closed", payload)
         await self.dispatch()
+        return True
 
     async def rate(self, conversation: Conversation, score: int, comment: str | None) -> Rating:
         if conversation.is_open:
@@ -199,6 +214,7 @@ class ChatService:
     async def agent_connected(self, agent: Agent, sid: str) -> str:
         """A console connected: restore the status the agent chose before a reload."""
         await self.redis.sadd(self.keys.agent_sockets(agent.id), sid)
+        await self.redis.zrem(self.keys.gone, agent.id)
         status = await self.agent_status(agent)
         if status == "online":
             await self._go_online(agent)
@@ -210,6 +226,40 @@ class ChatService:
         await self.redis.srem(key, sid)
         if await self.redis.scard(key) == 0:
             await self.queue.set_unavailable(agent.id)
+            await self.redis.zadd(self.keys.gone, {agent.id: self.clock.now_ms()})
+
+    async def sweep_gone_agents(self) -> list[str]:
+        """Agents whose consoles have been gone longer than the grace period become away and
+        their open chats go back to the head of the queue, transcript intact. Safe to run in every
+        process: ZREM decides which process handles each agent."""
+        cutoff = self.clock.now_ms() - self.disconnect_grace_s * 1000
+        handled = []
+        for raw in await self.redis.zrangebyscore(self.keys.gone, "-inf", cutoff):
+            agent_id = raw.decode()
+            if not await self.redis.zrem(self.keys.gone, agent_id):
+                continue
+            if await self.redis.scard(self.keys.agent_sockets(agent_id)) > 0:
+                continue
+            await self.redis.set(self.keys.agent_status(agent_id), "away")
+            await self.queue.set_unavailable(agent_id)
+            for conversation in await self.store.list_open_for_agent(agent_id):
+                await self.requeue(conversation, "Your agent had to step away. You are first in line for the"
+                                   " next available agent, and they will see the whole conversation.")
+            handled.append(agent_id)
+        if handled:
+            await self.dispatch()
+        return handled
+
+    async def requeue(self, conversation: Conversation, system_text: str) -> None:
+        """Back to the head of the queue with its transcript; the visitor is told why."""
+        if not await self.store.requeue_conversation(conversation.id):
+            return
+        await self.queue.release(conversation.id)
+        await self.queue.enqueue(conversation.id, front=True)
+        message = await self.system_message(conversation.id, system_text)
+        await self.events.to_visitor(conversation.id, "message:new", {"message": serializers.message(message)})
+        if conversation.agent_id:
+            await self.events.to_agent(conversation.agent_id, "chat:removed", {"conversation_id": conversation.id})
 
     async def set_agent_status(self, agent: Agent, status: str) -> None:
         await self.redis.set(self.keys.agent_status(agent.id), status)
@@ -241,6 +291,14 @@ class ChatService:
             await self._send_positions()
         return made
 
+    async def system_message(self, conversation_id: str, text: str) -> Message:
+        """A line in the transcript written by the product (joins, hand-overs), not by a person."""
+        message, _ = await self.store.append_message(
+            conversation_id, author_kind="system", author_id=None, author_name=None, text=text,
+            client_id=None, now=self.clock.now(),
+        )
+        return message
+
     async def _complete(self, assignment: Assignment) -> None:
         agent = await self.store.get_agent(assignment.agent_id)
         recorded = agent is not None and await self.store.assign_conversation(
@@ -250,15 +308,7 @@ class ChatService:
             # Closed while it waited (or the agent vanished): give the slot back.
             await self.queue.release(assignment.conversation_id)
             return
-        joined, _ = await self.store.append_message(
-            assignment.conversation_id,
-            author_kind="system",
-            author_id=None,
-            author_name=None,
-            text=f"{agent.name} joined the chat.",
-            client_id=None,
-            now=self.clock.now(),
-        )
+        joined = await self.system_message(assignment.conversation_id, f"{agent.name} joined the chat.")
         conversation = await self.store.get_conversation(assignment.conversation_id, with_messages=True)
         assert conversation is not None
         await self.events.to_agent(

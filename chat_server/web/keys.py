@@ -8,10 +8,12 @@ from aiohttp import web
 
 from ..clock import Clock
 from ..config import Settings
+from ..services.accounts import AccountsService
 from ..services.assistant import AssistantService
 from ..services.auth import AuthService
 from ..services.canned import CannedService
 from ..services.chat import ChatService
+from ..services.team import TeamService
 from ..store import Store
 
 SETTINGS = web.AppKey("settings", Settings)
@@ -21,6 +23,8 @@ REDIS = web.AppKey("redis", aioredis.Redis)
 AUTH = web.AppKey("auth", AuthService)
 CHAT = web.AppKey("chat", ChatService)
 TEMPLATES = web.AppKey("templates", jinja2.Environment)
+TEAM = web.AppKey("team", TeamService)
+ACCOUNTS = web.AppKey("accounts", AccountsService)
 # Canned replies and the positive-language assistant (services/canned.py, services/assistant.py).
 CANNED = web.AppKey("canned", CannedService)
 ASSISTANT = web.AppKey("assistant", AssistantService)

@@ -1,7 +1,7 @@
 -- Pair waiting conversations with agents, atomically.
 -- KEYS: 1 waiting (zset), 2 online (set), 3 load (hash), 4 capacity (hash),
---       5 last_assigned (hash), 6 assignment (hash)
--- ARGV: 1 stamp (now in ms * 1000: orders "longest since last assignment"), 2 max pairs
+--       5 last_assigned (hash), 6 assignment (hash), 7 ready_at (hash: breathing time after a close)
+-- ARGV: 1 stamp (now in ms * 1000: orders "longest since last assignment"), 2 max pairs, 3 now in ms
 -- Returns a flat list: conversation, agent, conversation, agent, ...
 --
 -- Fair pick: the online agent with a free slot and the fewest open chats; ties go to the one whose
@@ -9,12 +9,14 @@
 -- Visitors are taken from the head of the waiting set (lowest score first: FIFO).
 local stamp = tonumber(ARGV[1])
 local limit = tonumber(ARGV[2])
+local now_ms = tonumber(ARGV[3])
 
 local candidates = {}
 for _, agent in ipairs(redis.call('SMEMBERS', KEYS[2])) do
   local load = tonumber(redis.call('HGET', KEYS[3], agent) or '0')
   local cap = tonumber(redis.call('HGET', KEYS[4], agent) or '0')
-  if load < cap then
+  local ready_at = tonumber(redis.call('HGET', KEYS[7], agent) or '0')
+  if load < cap and ready_at <= now_ms then
     local last = tonumber(redis.call('HGET', KEYS[5], agent) or '0')
     candidates[#candidates + 1] = {id = agent, load = load, cap = cap, last = last}
   end
