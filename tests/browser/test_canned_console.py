@@ -134,3 +134,125 @@ async def test_assistant_highlights_a_negative_phrase_and_tab_accepts_the_refram
 
     await eventually(recorded)
     assert watch.errors == [] and watch.dialogs == []
+
+
+async def signed_in_page(browser: Any, base_url: str, email: str, path: str) -> Page:
+    page = await new_page(browser, width=1440, height=900)
+    await page.goto(base_url + "/console")
+    await page.get_by_test_id("login-email").fill(email)
+    await page.get_by_test_id("login-password").fill(PASSWORD)
+    await page.get_by_test_id("login-submit").click()
+    await expect(page.get_by_test_id("logout")).to_be_visible()
+    await page.goto(base_url + path)
+    return page
+
+
+async def test_managers_edit_reaches_an_open_console_without_reload(
+    live_server: Any, browser: Any, artifacts: Any
+) -> None:
+    console, visitor, conversation_id = await console_with_chat(live_server, browser)
+    await live_server.create_agent(email="mia@example.com", name="Mia", password=PASSWORD, role="manager")
+    manage = await signed_in_page(browser, live_server.url, "mia@example.com", "/manage/canned")
+    m_watch, c_watch = Watch(manage), Watch(console)
+
+    box = console.get_by_test_id("reply-input")
+    await box.click()
+    await box.press_sequentially("/greet")
+    preview = console.get_by_test_id("canned-preview")
+    await expect(preview).to_have_text("Hi Maria! I'm Anna from Acme Support. How can I help you today?")
+
+    await manage.get_by_test_id("filter-language").select_option("en")
+    await manage.get_by_test_id("filter-q").fill("greet")
+    row = manage.locator('[data-testid="reply-row"][data-shortcut="greet"]')
+    await row.click()
+    await expect(manage.get_by_test_id("edit-text")).to_have_value(
+        "Hi {visitor.name}! I'm {agent.name} from {company}. How can I help you today?"
+    )
+    await manage.get_by_test_id("edit-text").fill("Good morning {visitor.name}, welcome to {company}! <b>How</b> can I help?")
+    await expect(manage.get_by_test_id("edit-preview")).to_have_text(
+        "Good morning Maria, welcome to Acme Support! <b>How</b> can I help?"
+    )
+    await manage.get_by_test_id("edit-save").click()
+    await expect(manage.get_by_test_id("notice")).to_contain_text("Saved")
+
+    # The agent's picker, still open, shows the new text: no reload.
+    await expect(preview).to_have_text("Good morning Maria, welcome to Acme Support! <b>How</b> can I help?")
+    assert await console.locator('[data-testid="canned-preview"] b').count() == 0
+    await console.screenshot(path=str(artifacts / "canned-live-update.png"))
+    await box.press("Enter")
+    await expect(box).to_have_value("Good morning Maria, welcome to Acme Support! <b>How</b> can I help?")
+
+    # History shows the edit as a diff; one click reverts it, and the console follows again.
+    await manage.get_by_test_id("edit-history").click()
+    entries = manage.get_by_test_id("history-entry")
+    await expect(entries).to_have_count(2)
+    await expect(entries.first.get_by_test_id("history-diff").locator("ins").first).to_contain_text("Good morning")
+    await manage.screenshot(path=str(artifacts / "manage-history.png"))
+    await entries.nth(1).get_by_test_id("history-revert").click()
+    await expect(manage.get_by_test_id("notice")).to_contain_text("Reverted to version 1")
+    await expect(manage.get_by_test_id("history-entry")).to_have_count(3)
+    await box.fill("")
+    await box.press_sequentially("/greet")
+    await expect(preview).to_have_text("Hi Maria! I'm Anna from Acme Support. How can I help you today?")
+    assert m_watch.errors == [] and c_watch.errors == [] and m_watch.dialogs == [] and c_watch.dialogs == []
+
+
+async def test_manager_page_filters_escapes_markup_and_reports_errors(
+    live_server: Any, browser: Any, artifacts: Any
+) -> None:
+    await live_server.create_agent(email="mia2@example.com", name="Mia", password=PASSWORD, role="manager")
+    manage = await signed_in_page(browser, live_server.url, "mia2@example.com", "/manage/canned")
+    watch = Watch(manage)
+    await expect(manage.get_by_test_id("reply-row")).to_have_count(46 * 3)
+
+    await manage.get_by_test_id("new-reply").click()
+    await manage.get_by_test_id("edit-title").fill(f"Markup {XSS}")
+    await manage.get_by_test_id("edit-shortcut").fill("markup")
+    await manage.get_by_test_id("edit-language").fill("en")
+    await manage.get_by_test_id("edit-text").fill(f"Hello {{visitor.nam}} {XSS}")
+    await expect(manage.get_by_test_id("edit-unknown")).to_contain_text("{visitor.nam}")
+    await manage.get_by_test_id("edit-save").click()
+    await expect(manage.get_by_test_id("editor-error")).to_contain_text("Unknown placeholder {visitor.nam}")
+    await manage.get_by_test_id("edit-text").fill(f"Hello {{visitor.name}} {XSS}")
+    await manage.get_by_test_id("edit-save").click()
+    await expect(manage.get_by_test_id("notice")).to_contain_text("Reply added")
+
+    await manage.get_by_test_id("filter-unused").check()
+    await manage.get_by_test_id("filter-q").fill("markup")
+    row = manage.locator('[data-testid="reply-row"][data-shortcut="markup"]')
+    await expect(row).to_have_count(1)
+    await expect(row).to_contain_text(f"Markup {XSS}")
+    await expect(manage.get_by_test_id("edit-preview")).to_have_text(f"Hello Maria {XSS}")
+    assert await manage.locator("main img").count() == 0
+
+    # A duplicate shortcut is refused with a clear message; nothing is saved.
+    await manage.get_by_test_id("new-reply").click()
+    await manage.get_by_test_id("edit-title").fill("Another")
+    await manage.get_by_test_id("edit-shortcut").fill("markup")
+    await manage.get_by_test_id("edit-language").fill("en")
+    await manage.get_by_test_id("edit-text").fill("Hi")
+    await manage.get_by_test_id("edit-save").click()
+    await expect(manage.get_by_test_id("editor-error")).to_contain_text("already used")
+    await manage.screenshot(path=str(artifacts / "manage-canned.png"))
+
+    # Assistant rules: add one, try it.
+    await manage.get_by_test_id("tab-rules").click()
+    await expect(manage.get_by_test_id("rule-row").first).to_be_visible()
+    await manage.get_by_test_id("rule-phrase").fill("no way")
+    await manage.get_by_test_id("rule-reframe").fill("let me see what is possible")
+    await manage.get_by_test_id("rule-save").click()
+    await expect(manage.locator('[data-testid="rule-row"][data-phrase="no way"]')).to_have_count(1)
+    await manage.get_by_test_id("rule-test").fill("No way, you have to wait.")
+    await expect(manage.get_by_test_id("rule-test-results").locator("li")).to_have_count(2)
+    await manage.screenshot(path=str(artifacts / "manage-rules.png"))
+    assert watch.errors == [] and watch.dialogs == []
+
+
+async def test_manager_page_is_for_managers_only(live_server: Any, browser: Any) -> None:
+    await live_server.create_agent(email="ann3@example.com", name="Ann", password=PASSWORD)
+    page = await signed_in_page(browser, live_server.url, "ann3@example.com", "/manage/canned")
+    await expect(page.get_by_test_id("forbidden")).to_contain_text("This page is for managers")
+    anonymous = await new_page(browser)
+    response = await anonymous.goto(live_server.url + "/manage/canned")
+    assert response is not None and response.url.endswith("/console")
+    await expect(anonymous.get_by_test_id("login-email")).to_be_visible()
