@@ -24,15 +24,23 @@ from .reports.setup import setup_reports
 from .routing.queue import Queue
 from .security.ratelimit import Limits, RateLimiter
 from .services.accounts import AccountsService
+from .services.assistant import AssistantService
 from .services.auth import AuthService
+from .services.canned import CannedService
+from .services.canned_fields import Limits as CannedLimits
+from .services.canned_seed import ensure_seeded
 from .services.chat import ChatService
 from .services.mailer import Mailer
 from .services.presence import Presence
 from .services.router import Router
 from .services.team import TeamService
 from .store import create_store
-from .web import accounts, api, pages, workflow
-from .web.keys import ACCOUNTS, AUTH, LIMITER, CHAT, CLOCK, PRESENCE, REDIS, ROUTER, SETTINGS, STORE, TEAM, TEMPLATES
+from .store.canned import create_canned_stores
+from .web import accounts, api, assistant_api, canned_api, pages, workflow
+from .web.keys import (
+    ACCOUNTS, ASSISTANT, AUTH, CANNED, CHAT, CLOCK, LIMITER, PRESENCE, REDIS, ROUTER, SETTINGS, STORE, TEAM,
+    TEMPLATES,
+)
 from .web.middleware import errors, security_headers
 from .web.pages import CONSOLE_DIR
 
@@ -78,9 +86,15 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     )
     team = TeamService(store, chat, events, clock)
     limiter = RateLimiter(redis, settings.redis_prefix, Limits.from_settings(settings))
+    canned_store, assistant_store = create_canned_stores(store)
+    canned = CannedService(
+        canned_store, events, clock, CannedLimits(text_max=settings.max_message_length), settings.default_language
+    )
+    assistant = AssistantService(assistant_store, events, clock, settings.max_message_length)
     sio.register_namespace(VisitorNamespace(chat, presence, limiter, settings))
     sio.register_namespace(AgentNamespace(
-        chat=chat, team=team, presence=presence, router=router, auth=auth, limiter=limiter, settings=settings
+        chat=chat, team=team, presence=presence, router=router, auth=auth, limiter=limiter, settings=settings,
+        canned=canned, assistant=assistant,
     ))
 
     app = web.Application(middlewares=[errors, security_headers], client_max_size=MAX_BODY_BYTES)
@@ -95,6 +109,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     app[LIMITER] = limiter
     app[PRESENCE] = presence
     app[ACCOUNTS] = AccountsService(store, auth, chat, presence, sio)
+    app[CANNED] = canned
+    app[ASSISTANT] = assistant
     app[SIO] = sio
     app[TEMPLATES] = jinja2.Environment(
         loader=jinja2.FileSystemLoader(CONSOLE_DIR / "templates"), autoescape=True
@@ -106,8 +122,10 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     api.setup(app)
     workflow.setup(app)
     accounts.setup(app)
+    canned_api.setup(app)
+    assistant_api.setup(app)
     app.on_shutdown.append(_close_sockets)
-    app.cleanup_ctx.extend([_redis_ctx, _store_ctx, _sweeper_ctx])
+    app.cleanup_ctx.extend([_redis_ctx, _store_ctx, _canned_seed_ctx, _sweeper_ctx])
     setup_reports(
         app, settings=settings, store=store, redis=redis, keys=keys, clock=clock,  # type: ignore[arg-type]
         events=events, auth=auth, sio=sio,
@@ -138,6 +156,13 @@ async def _store_ctx(app: web.Application) -> AsyncIterator[None]:
     await app[STORE].open()
     yield
     await app[STORE].close()
+
+
+async def _canned_seed_ctx(app: web.Application) -> AsyncIterator[None]:
+    """Load the starter canned replies and assistant rules on first start (canned_responses/)."""
+    canned, assistant = app[CANNED], app[ASSISTANT]
+    await ensure_seeded(canned.store, assistant.store, app[CLOCK], canned.limits)
+    yield
 
 
 async def _sweeper_ctx(app: web.Application) -> AsyncIterator[None]:

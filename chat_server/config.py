@@ -73,6 +73,7 @@ class Settings:
 
     def __post_init__(self) -> None:
         _check_reporting(self)
+    default_wait_minutes: int = 5
 
     @property
     def data_path(self) -> Path:

@@ -11,6 +11,7 @@ from .. import serializers, validation
 from ..config import Settings
 from ..errors import Forbidden, InvalidPayload, InvalidStatus, Unauthorized
 from ..models import Agent
+from ..services.assistant import AssistantService
 from ..services.auth import AuthService
 from ..errors import RateLimited
 from ..security.addresses import environ_ip
@@ -18,7 +19,9 @@ from ..security.ratelimit import RateLimiter
 from ..services.chat import ChatService
 from ..services.presence import AGENT_STATUSES, Presence
 from ..services.router import Router
+from ..services.canned import CannedService
 from ..services.team import TeamService
+from .agent_canned import CannedEvents
 from .base import ChatNamespace, event
 from .events import AGENT_NS, MANAGERS_ROOM, agent_room, watch_room
 
@@ -40,10 +43,10 @@ def cookie_token(environ: dict[str, Any]) -> str | None:
     return morsel.value if morsel else None
 
 
-class AgentNamespace(ChatNamespace):
+class AgentNamespace(CannedEvents, ChatNamespace):
     def __init__(
         self, *, chat: ChatService, team: TeamService, presence: Presence, router: Router, auth: AuthService,
-        limiter: RateLimiter, settings: Settings,
+        limiter: RateLimiter, settings: Settings, canned: CannedService, assistant: AssistantService,
     ) -> None:
         super().__init__(AGENT_NS)
         self.limiter = limiter
@@ -53,6 +56,8 @@ class AgentNamespace(ChatNamespace):
         self.router = router
         self.auth = auth
         self.settings = settings
+        self.canned = canned
+        self.assistant = assistant
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         try:

@@ -56,3 +56,7 @@ class Events:
     async def to_dashboards(self, event: str, data: dict[str, Any]) -> None:
         """Managers' dashboards and wall screens (the ``/manage`` namespace)."""
         await self.sio.emit(event, data, room=MANAGERS_ROOM, namespace=MANAGE_NS)
+
+    async def to_all_agents(self, event: str, data: dict[str, Any]) -> None:
+        """Every connected console, on every process (e.g. a manager changed the shared library)."""
+        await self.sio.emit(event, data, namespace=AGENT_NS)

@@ -13,7 +13,9 @@ from ..services.accounts import AccountsService
 from ..reports.dashboard import DashboardService
 from ..reports.qa import QaService
 from ..reports.service import ReportService
+from ..services.assistant import AssistantService
 from ..services.auth import AuthService
+from ..services.canned import CannedService
 from ..services.chat import ChatService
 from ..services.presence import Presence
 from ..services.router import Router
@@ -35,3 +37,6 @@ LIMITER = web.AppKey("limiter", RateLimiter)
 REPORTS = web.AppKey("reports", ReportService)
 QA = web.AppKey("qa", QaService)
 DASHBOARD = web.AppKey("dashboard", DashboardService)
+# Canned replies and the positive-language assistant (services/canned.py, services/assistant.py).
+CANNED = web.AppKey("canned", CannedService)
+ASSISTANT = web.AppKey("assistant", AssistantService)

@@ -3,6 +3,8 @@
 import { $, h, show, errorText } from "./dom.js";
 import { Outbox, sendItem } from "./outbox.js";
 import { renderList, renderTranscript, renderVisitor, renderHeader, renderEmpty, visitorName } from "./render.js";
+import { mountPicker } from "./canned-picker.js";
+import { mountAssistant } from "./assistant.js";
 
 const ACK_TIMEOUT = 15000;
 const FINAL_ERRORS = new Set(["text_too_long", "missing_field", "invalid_payload", "conversation_closed", "not_found"]);
@@ -65,6 +67,16 @@ function initApp() {
     return;
   }
   const socket = window.io("/agent", { transports: ["websocket", "polling"], tryAllTransports: true });
+
+  // Canned replies ("/" in the reply box) and the positive-language assistant live in their own modules.
+  mountPicker({
+    textarea: input, socket,
+    getContext: () => {
+      const conv = state.convs.get(state.selected);
+      return { conversationId: conv && !conv.closed ? conv.id : null, visitor: conv && conv.visitor, agent: { name: state.me.name } };
+    },
+  });
+  mountAssistant({ textarea: input, socket });
 
   function emitAck(event, payload, cb) {
     socket.timeout(ACK_TIMEOUT).emit(event, payload, (err, ack) => {
