@@ -21,19 +21,24 @@ from .realtime.visitor import VisitorNamespace
 from .redis_backend.embedded import EmbeddedRedis
 from .redis_backend.keys import Keys
 from .routing.queue import Queue
+from .security.ratelimit import Limits, RateLimiter
 from .services.accounts import AccountsService
 from .services.assistant import AssistantService
 from .services.auth import AuthService
 from .services.canned import CannedService
-from .services.canned_fields import Limits
+from .services.canned_fields import Limits as CannedLimits
 from .services.canned_seed import ensure_seeded
 from .services.chat import ChatService
+from .services.mailer import Mailer
+from .services.presence import Presence
+from .services.router import Router
 from .services.team import TeamService
 from .store import create_store
 from .store.canned import create_canned_stores
 from .web import accounts, api, assistant_api, canned_api, manage_pages, pages, workflow
 from .web.keys import (
-    ACCOUNTS, ASSISTANT, AUTH, CANNED, CHAT, CLOCK, REDIS, SETTINGS, STORE, TEAM, TEMPLATES,
+    ACCOUNTS, ASSISTANT, AUTH, CANNED, CHAT, CLOCK, LIMITER, PRESENCE, REDIS, ROUTER, SETTINGS, STORE, TEAM,
+    TEMPLATES,
 )
 from .web.middleware import errors, security_headers
 from .web.pages import CONSOLE_DIR
@@ -44,6 +49,9 @@ EMBEDDED = web.AppKey("embedded_redis", EmbeddedRedis)
 SIO = web.AppKey("sio", socketio.AsyncServer)
 # A JSON body or socket frame larger than this is refused before parsing.
 MAX_BODY_BYTES = 256 * 1024
+# One Socket.IO frame: a 4,000-character message is at most 16 KB of UTF-8; Engine.IO's 1 MB default
+# would let one client make the server parse megabytes per event.
+MAX_FRAME_BYTES = 64 * 1024
 SWEEP_INTERVAL_S = 2.0
 
 
@@ -58,25 +66,35 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
         async_mode="aiohttp",
         client_manager=socketio.AsyncRedisManager(redis_url, channel=keys.socketio_channel),
         cors_allowed_origins="*" if "*" in settings.allowed_origins else list(settings.allowed_origins),
-        max_http_buffer_size=MAX_BODY_BYTES,
+        max_http_buffer_size=MAX_FRAME_BYTES,
     )
     store = create_store(settings)
     events = Events(sio)
-    queue = Queue(redis, keys, settings.default_handle_time_s)
+    queue = Queue(redis, keys, settings.default_handle_time_s, settings.departments)
     auth = AuthService(store, clock, settings.session_ttl_hours)
+    router = Router(store=store, queue=queue, redis=redis, keys=keys, events=events, clock=clock, settings=settings)
+    presence = Presence(
+        store=store, queue=queue, router=router, redis=redis, keys=keys, events=events, clock=clock,
+        default_capacity=settings.agent_capacity, disconnect_grace_s=settings.agent_disconnect_grace_s,
+        abandon_s=settings.visitor_abandon_s,
+    )
+    mailer = Mailer(settings.smtp_host, settings.smtp_port, settings.smtp_from, settings.company_name)
     chat = ChatService(
-        store=store, queue=queue, redis=redis, keys=keys, events=events, clock=clock,
-        default_capacity=settings.agent_capacity, breathing_time_s=settings.breathing_time_s,
-        disconnect_grace_s=settings.agent_disconnect_grace_s,
+        store=store, queue=queue, router=router, presence=presence, events=events, clock=clock,
+        settings=settings, mailer=mailer,
     )
     team = TeamService(store, chat, events, clock)
     canned_store, assistant_store = create_canned_stores(store)
     canned = CannedService(
-        canned_store, events, clock, Limits(text_max=settings.max_message_length), settings.default_language
+        canned_store, events, clock, CannedLimits(text_max=settings.max_message_length), settings.default_language
     )
     assistant = AssistantService(assistant_store, events, clock, settings.max_message_length)
-    sio.register_namespace(VisitorNamespace(chat, settings))
-    sio.register_namespace(AgentNamespace(chat, team, auth, settings, canned=canned, assistant=assistant))
+    limiter = RateLimiter(redis, settings.redis_prefix, Limits.from_settings(settings))
+    sio.register_namespace(VisitorNamespace(chat, presence, limiter, settings))
+    sio.register_namespace(AgentNamespace(
+        chat=chat, team=team, presence=presence, router=router, auth=auth, limiter=limiter, settings=settings,
+        canned=canned, assistant=assistant,
+    ))
 
     app = web.Application(middlewares=[errors, security_headers], client_max_size=MAX_BODY_BYTES)
     app[SETTINGS] = settings
@@ -86,7 +104,10 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     app[AUTH] = auth
     app[CHAT] = chat
     app[TEAM] = team
-    app[ACCOUNTS] = AccountsService(store, auth, chat, sio)
+    app[ROUTER] = router
+    app[LIMITER] = limiter
+    app[PRESENCE] = presence
+    app[ACCOUNTS] = AccountsService(store, auth, chat, presence, sio)
     app[CANNED] = canned
     app[ASSISTANT] = assistant
     app[SIO] = sio
@@ -103,8 +124,16 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     canned_api.setup(app)
     assistant_api.setup(app)
     manage_pages.setup(app)
+    app.on_shutdown.append(_close_sockets)
     app.cleanup_ctx.extend([_redis_ctx, _store_ctx, _canned_seed_ctx, _sweeper_ctx])
     return app
+
+
+async def _close_sockets(app: web.Application) -> None:
+    """Disconnect every client before aiohttp waits for open handlers; without this a connected
+    console holds shutdown for the whole shutdown timeout. Clients reconnect to another process."""
+    with contextlib.suppress(Exception):
+        await app[SIO].shutdown()
 
 
 async def _redis_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -133,11 +162,12 @@ async def _canned_seed_ctx(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _sweeper_ctx(app: web.Application) -> AsyncIterator[None]:
-    """Re-queue what Redis lost, then keep the queue moving even if a trigger was missed
-    (e.g. an agent came online on another process a moment before a chat started here)."""
-    chat = app[CHAT]
+    """Re-queue what Redis lost, then keep the queue moving: offers that rang out, consoles and
+    widgets gone for good, SLA breaches, and a dispatch in case a trigger was missed (e.g. an agent
+    came online on another process a moment before a chat started here)."""
+    router, presence, chat = app[ROUTER], app[PRESENCE], app[CHAT]
     try:
-        requeued = await chat.reconcile()
+        requeued = await router.reconcile()
         if requeued:
             log.info("re-queued %d waiting conversations from the database", requeued)
     except Exception:
@@ -147,8 +177,7 @@ async def _sweeper_ctx(app: web.Application) -> AsyncIterator[None]:
         while True:
             await asyncio.sleep(SWEEP_INTERVAL_S)
             try:
-                await chat.sweep_gone_agents()
-                await chat.dispatch()
+                await sweep_once(app)
             except Exception as exc:  # keep sweeping: Redis or the database may come back
                 log.warning("queue sweep failed: %s", exc)
 
@@ -157,3 +186,12 @@ async def _sweeper_ctx(app: web.Application) -> AsyncIterator[None]:
     task.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await task
+
+
+async def sweep_once(app: web.Application) -> None:
+    """One pass of the periodic housekeeping; tests call it directly with a fake clock."""
+    await app[ROUTER].sweep_offers()
+    await app[PRESENCE].sweep_gone_agents()
+    await app[CHAT].close_abandoned()
+    await app[ROUTER].sweep_sla()
+    await app[ROUTER].dispatch()

@@ -70,6 +70,11 @@ class Conversation:
     user_agent: str | None = None
     visitor_timezone: str | None = None
     outcome: str | None = None
+    department: str | None = None
+    language: str | None = None
+    priority: int = 1
+    was_offline: bool = False
+    sla_breached_at: float | None = None
     messages: list[Message] = field(default_factory=list)
     rating: Rating | None = None
 

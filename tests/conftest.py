@@ -26,7 +26,9 @@ from chat_server.models import Agent
 from chat_server.redis_backend.embedded import redis_executable
 from chat_server.services.chat import ChatService
 from chat_server.store import Store
-from chat_server.web.keys import AUTH, CHAT, STORE
+from chat_server.services.presence import Presence
+from chat_server.services.router import Router
+from chat_server.web.keys import AUTH, CHAT, PRESENCE, ROUTER, STORE
 
 from .helpers import Peer, login
 
@@ -86,7 +88,9 @@ async def redis_client() -> AsyncIterator[aioredis.Redis]:
 
 @pytest.fixture
 def settings(tmp_path: Path, redis_prefix: str) -> Settings:
-    return load_settings(env={}, redis_url=REDIS_URL, redis_prefix=redis_prefix, data_dir=str(tmp_path / "data"))
+    # Most tests start chats before any agent is online and expect them to queue.
+    return load_settings(env={}, redis_url=REDIS_URL, redis_prefix=redis_prefix, data_dir=str(tmp_path / "data"),
+                         queue_when_unstaffed=True)
 
 
 class LiveServer:
@@ -105,6 +109,14 @@ class LiveServer:
     @property
     def chat(self) -> ChatService:
         return self.app[CHAT]
+
+    @property
+    def router(self) -> Router:
+        return self.app[ROUTER]
+
+    @property
+    def presence(self) -> Presence:
+        return self.app[PRESENCE]
 
     async def create_agent(
         self, email: str | None = None, name: str = "Anna", password: str = "password123",

@@ -10,7 +10,7 @@ from .processes import ServerProcess
 
 
 async def test_chat_over_embedded_redis_survives_a_server_restart(server_factory, tmp_path):
-    settings = load_settings(env={}, redis_url="", data_dir=str(tmp_path / "data"))
+    settings = load_settings(env={}, redis_url="", data_dir=str(tmp_path / "data"), queue_when_unstaffed=True)
     server = await server_factory(settings)
     assert (tmp_path / "data" / "redis" / "redis.sock").exists() or True  # long paths use /tmp
     async with aiohttp.ClientSession() as http:

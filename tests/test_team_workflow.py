@@ -152,10 +152,10 @@ async def test_console_gone_past_grace_requeues_chats_at_the_head(settings, serv
 
     await eventually(gone)
     clock.advance(10)
-    assert await server.chat.sweep_gone_agents() == []  # still within grace
+    assert await server.presence.sweep_gone_agents() == []  # still within grace
     clock.advance(25)
-    assert await server.chat.sweep_gone_agents() == [anna.id]
-    assert await server.chat.agent_status(anna) == "away"
+    assert await server.presence.sweep_gone_agents() == [anna.id]
+    assert await server.presence.agent_status(anna) == "away"
     conv = await server.store.get_conversation(conversation_id, with_messages=True)
     assert conv.status == "queued" and conv.agent_id is None
     assert "step away" in conv.messages[-1].text
@@ -183,7 +183,7 @@ async def test_reconnect_within_grace_keeps_everything(settings, server_factory)
     await again.connect({"token": await server.token_for(anna)})
     assert (await again.next("agent:state"))["agent"]["status"] == "online"
     clock.advance(60)
-    assert await server.chat.sweep_gone_agents() == []
+    assert await server.presence.sweep_gone_agents() == []
     assert (await server.store.get_conversation(conversation_id)).agent_id == anna.id
 
 
@@ -197,9 +197,9 @@ async def test_breathing_time_delays_the_next_chat(settings, server_factory):
     queued = await nxt.call("chat:start", {"text": "next"})
     assert queued["status"] == "queued"
     await console.call("chat:close", {"conversation_id": conversation_id})
-    assert await server.chat.dispatch() == []
+    assert await server.router.dispatch() == []
     clock.advance(21)
-    assert [a.conversation_id for a in await server.chat.dispatch()] == [queued["conversation_id"]]
+    assert [a.conversation_id for a in await server.router.dispatch()] == [queued["conversation_id"]]
 
 
 async def test_visitor_context_and_history(live_server):

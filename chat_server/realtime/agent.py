@@ -14,7 +14,12 @@ from ..models import Agent
 from ..services.assistant import AssistantService
 from ..services.auth import AuthService
 from ..services.canned import CannedService
-from ..services.chat import AGENT_STATUSES, ChatService
+from ..errors import RateLimited
+from ..security.addresses import environ_ip
+from ..security.ratelimit import RateLimiter
+from ..services.chat import ChatService
+from ..services.presence import AGENT_STATUSES, Presence
+from ..services.router import Router
 from ..services.team import TeamService
 from .agent_canned import CannedEvents
 from .base import ChatNamespace, event
@@ -40,18 +45,25 @@ def cookie_token(environ: dict[str, Any]) -> str | None:
 
 class AgentNamespace(CannedEvents, ChatNamespace):
     def __init__(
-        self, chat: ChatService, team: TeamService, auth: AuthService, settings: Settings, *,
-        canned: CannedService, assistant: AssistantService,
+        self, *, chat: ChatService, team: TeamService, presence: Presence, router: Router, auth: AuthService,
+        limiter: RateLimiter, settings: Settings, canned: CannedService, assistant: AssistantService,
     ) -> None:
         super().__init__(AGENT_NS)
+        self.limiter = limiter
         self.chat = chat
         self.team = team
+        self.presence = presence
+        self.router = router
         self.auth = auth
         self.settings = settings
         self.canned = canned
         self.assistant = assistant
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
+        try:
+            await self.limiter.hit(self.limiter.limits.connections_ip, environ_ip(environ, self.settings.trust_proxy))
+        except RateLimited as exc:
+            raise socketio.exceptions.ConnectionRefusedError("rate_limited", exc.extra) from exc
         token = auth.get("token") if isinstance(auth, dict) else None
         if not token:
             # Browsers attach cookies to cross-site websocket handshakes too; only our own pages may.
@@ -67,13 +79,13 @@ class AgentNamespace(CannedEvents, ChatNamespace):
         await self.enter_room(sid, agent_room(agent.id))
         if agent.is_manager:
             await self.enter_room(sid, MANAGERS_ROOM)
-        status = await self.chat.agent_connected(agent, sid)
+        status = await self.presence.agent_connected(agent, sid)
         await self.emit("agent:state", await self.chat.agent_state(agent, status), to=sid)
 
     async def on_disconnect(self, sid: str, reason: Any = None) -> None:
         session = await self.get_session(sid)
         if session and session.get("agent"):
-            await self.chat.agent_disconnected(session["agent"], sid)
+            await self.presence.agent_disconnected(session["agent"], sid)
 
     async def _agent(self, sid: str) -> Agent:
         session = await self.get_session(sid)
@@ -86,12 +98,13 @@ class AgentNamespace(CannedEvents, ChatNamespace):
     async def set_status(self, sid: str, data: dict[str, Any]) -> dict[str, Any]:
         agent = await self._agent(sid)
         status = validation.choice(data, "status", AGENT_STATUSES, InvalidStatus)
-        await self.chat.set_agent_status(agent, status)
+        await self.presence.set_agent_status(agent, status)
         return {"status": status}
 
     @event("message:send")
     async def send(self, sid: str, data: dict[str, Any]) -> dict[str, Any]:
         agent = await self._agent(sid)
+        await self.limiter.hit(self.limiter.limits.messages, agent.id)
         conversation_id = validation.conversation_id(data)
         text = validation.text(data, "text", max_length=self.settings.max_message_length)
         client_id = validation.client_id(data)
@@ -132,6 +145,25 @@ class AgentNamespace(CannedEvents, ChatNamespace):
             agent, conversation, outcome=outcome, due_date=due_date, note=note
         )
         return {"follow_up": serializers.follow_up(follow_up) if follow_up else None}
+
+    @event("chat:accept")
+    async def accept(self, sid: str, data: dict[str, Any]) -> None:
+        """Take an offered chat (or, for an overdue broadcast chat, the first to accept wins)."""
+        agent = await self._agent(sid)
+        await self.router.accept(agent, validation.conversation_id(data))
+
+    @event("chat:decline")
+    async def decline(self, sid: str, data: dict[str, Any]) -> None:
+        agent = await self._agent(sid)
+        await self.router.decline(agent, validation.conversation_id(data))
+
+    @event("offline:claim")
+    async def claim_offline(self, sid: str, data: dict[str, Any]) -> dict[str, Any]:
+        """Answer a message left while the team was away."""
+        agent = await self._agent(sid)
+        conversation = await self.chat.agent_conversation(agent, validation.conversation_id(data))
+        claimed = await self.chat.claim_offline(agent, conversation)
+        return {"conversation": serializers.conversation_for_agent(claimed)}
 
     @event("note:add")
     async def add_note(self, sid: str, data: dict[str, Any]) -> dict[str, Any]:

@@ -13,10 +13,14 @@ from ..realtime.events import AGENT_NS
 from ..store import Store
 from .auth import AuthService
 from .chat import ChatService
+from .presence import Presence
 
 
 class AccountsService:
-    def __init__(self, store: Store, auth: AuthService, chat: ChatService, sio: socketio.AsyncServer) -> None:
+    def __init__(
+        self, store: Store, auth: AuthService, chat: ChatService, presence: Presence, sio: socketio.AsyncServer
+    ) -> None:
+        self.presence = presence
         self.store = store
         self.auth = auth
         self.chat = chat
@@ -51,10 +55,8 @@ class AccountsService:
         assert agent is not None
         if fields.get("disabled"):
             await self._sign_out_everywhere(agent)
-        elif "capacity" in fields and await self.chat.queue.is_online(agent.id):
-            await self.chat.queue.set_online(agent.id, agent.capacity or self.chat.default_capacity,
-                                             await self.store.count_open_for_agent(agent.id))
-            await self.chat.dispatch()
+        elif await self.chat.queue.is_online(agent.id):
+            await self.presence.set_agent_status(agent, "online")  # new capacity, departments, languages
         return agent
 
     async def reset_password(self, manager: Agent, agent_id: str, password: str) -> None:
@@ -66,9 +68,14 @@ class AccountsService:
         await self.store.set_password_hash(agent_id, self.auth.hasher.hash(password))
         await self._sign_out_everywhere(agent, keep_status=True)
 
+    async def close_consoles(self, agent: Agent) -> None:
+        """After a sign-out: every open console of the agent disconnects; consoles signed in with
+        another session reconnect by themselves, the one signed out cannot."""
+        await self._sign_out_everywhere(agent, keep_status=True)
+
     async def _sign_out_everywhere(self, agent: Agent, keep_status: bool = False) -> None:
         """Sessions are deleted by the store; here every open console (on any process) is closed."""
         if not keep_status:
-            await self.chat.set_agent_status(agent, "offline")
-        for sid in await self.chat.redis.smembers(self.chat.keys.agent_sockets(agent.id)):
+            await self.presence.set_agent_status(agent, "offline")
+        for sid in await self.presence.redis.smembers(self.presence.keys.agent_sockets(agent.id)):
             await self.sio.disconnect(sid.decode(), namespace=AGENT_NS)

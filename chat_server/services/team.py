@@ -80,7 +80,7 @@ class TeamService:
             raise Conflict(TRANSFER_ERRORS[0])
         if note:
             await self.store.add_note(conversation.id, agent, "handover", note, self.clock.now())
-        joined = await self.chat.system_message(conversation.id, f"{target.name} has joined the chat.")
+        joined = await self.chat.router.system_message(conversation.id, f"{target.name} has joined the chat.")
         detail = await self.conversation_detail(conversation)
         await self.events.to_agent(target.id, "chat:assigned", {"conversation": detail, "transferred_from": agent.name})
         await self.events.to_agent(agent.id, "chat:removed", {"conversation_id": conversation.id})

@@ -175,18 +175,22 @@ class SqliteStore(WorkflowStoreMixin):
         first_text: str,
         client_id: str | None,
         now: float,
-        context: dict[str, str | None] | None = None,
+        context: dict[str, Any] | None = None,
     ) -> Conversation:
-        """The conversation and its first message land together or not at all."""
+        """The conversation and its first message land together or not at all. ``context`` carries
+        what the widget told us (page title, time zone, browser) and the routing decision
+        (department, language, priority, and status 'offline' when nobody can answer now)."""
         conversation_id = new_id("c")
         context = context or {}
+        status = context.get("status", "queued")
         async with self._write() as db:
             await db.execute(
                 "INSERT INTO conversations (id, visitor_id, status, visitor_name, visitor_email, page_url,"
-                " page_title, user_agent, visitor_timezone, created_at, last_seq)"
-                " VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, 1)",
-                (conversation_id, visitor_id, name, email, page_url, context.get("page_title"),
-                 context.get("user_agent"), context.get("timezone"), now),
+                " page_title, user_agent, visitor_timezone, department, language, priority, was_offline,"
+                " created_at, last_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
+                (conversation_id, visitor_id, status, name, email, page_url, context.get("page_title"),
+                 context.get("user_agent"), context.get("timezone"), context.get("department"),
+                 context.get("language"), context.get("priority", 1), int(status == "offline"), now),
             )
             await db.execute(
                 "INSERT INTO messages (id, conversation_id, seq, client_id, author_kind, author_id,"
@@ -398,6 +402,11 @@ def _conversation_row(row: aiosqlite.Row, messages: list[Message], rating: Ratin
         user_agent=row["user_agent"],
         visitor_timezone=row["visitor_timezone"],
         outcome=row["outcome"],
+        department=row["department"],
+        language=row["language"],
+        priority=row["priority"],
+        was_offline=bool(row["was_offline"]),
+        sla_breached_at=row["sla_breached_at"],
         messages=messages,
         rating=rating,
     )

@@ -75,6 +75,59 @@ class WorkflowStoreMixin(_Base):
         )
         return row is not None
 
+    async def claim_offline(self, conversation_id: str, agent_id: str, now: float) -> bool:
+        """An agent answers a message left while the team was away."""
+        async with self._write() as db:
+            cursor = await db.execute(
+                "UPDATE conversations SET status = 'assigned', agent_id = ?, assigned_at = ?"
+                " WHERE id = ? AND status = 'offline'",
+                (agent_id, now, conversation_id),
+            )
+            if cursor.rowcount != 1:
+                return False
+            await db.execute(
+                "INSERT OR IGNORE INTO conversation_agents (conversation_id, agent_id, joined_at) VALUES (?, ?, ?)",
+                (conversation_id, agent_id, now),
+            )
+        return True
+
+    async def list_offline(self, departments: tuple[str, ...] = (), limit: int = 100) -> list[Conversation]:
+        """Messages left while nobody was available, oldest first (empty departments: all)."""
+        sql = CONVERSATION_SELECT + " WHERE c.status = 'offline'"
+        params: list[Any] = []
+        if departments:
+            sql += f" AND c.department IN ({', '.join('?' * len(departments))})"
+            params += list(departments)
+        rows = await self.db.execute_fetchall(sql + " ORDER BY c.created_at LIMIT ?", (*params, limit))
+        return [await self._conversation(r, True) for r in rows]
+
+    async def record_offer_outcome(self, conversation_id: str, agent_id: str, outcome: str, now: float) -> None:
+        async with self._write() as db:
+            await db.execute(
+                "INSERT INTO offer_outcomes (conversation_id, agent_id, outcome, created_at) VALUES (?, ?, ?, ?)",
+                (conversation_id, agent_id, outcome, now),
+            )
+
+    async def count_offer_outcomes(self, agent_id: str, outcome: str) -> int:
+        row = await self._one(
+            "SELECT COUNT(*) FROM offer_outcomes WHERE agent_id = ? AND outcome = ?", (agent_id, outcome)
+        )
+        return int(row[0]) if row else 0
+
+    async def mark_sla_breached(self, conversation_id: str, now: float) -> None:
+        async with self._write() as db:
+            await db.execute(
+                "UPDATE conversations SET sla_breached_at = ? WHERE id = ? AND sla_breached_at IS NULL",
+                (now, conversation_id),
+            )
+
+    async def count_earlier_conversations(self, visitor_id: str, email: str | None) -> int:
+        row = await self._one(
+            "SELECT COUNT(*) FROM conversations WHERE visitor_id = ? OR (? IS NOT NULL AND visitor_email = ?)",
+            (visitor_id, email, email),
+        )
+        return int(row[0]) if row else 0
+
     # -- follow-ups ----------------------------------------------------------------------------
     async def create_follow_up(
         self, conversation_id: str, agent_id: str, due_date: str, note: str | None, now: float

@@ -8,11 +8,14 @@ from aiohttp import web
 
 from ..clock import Clock
 from ..config import Settings
+from ..security.ratelimit import RateLimiter
 from ..services.accounts import AccountsService
 from ..services.assistant import AssistantService
 from ..services.auth import AuthService
 from ..services.canned import CannedService
 from ..services.chat import ChatService
+from ..services.presence import Presence
+from ..services.router import Router
 from ..services.team import TeamService
 from ..store import Store
 
@@ -25,6 +28,9 @@ CHAT = web.AppKey("chat", ChatService)
 TEMPLATES = web.AppKey("templates", jinja2.Environment)
 TEAM = web.AppKey("team", TeamService)
 ACCOUNTS = web.AppKey("accounts", AccountsService)
+ROUTER = web.AppKey("router", Router)
+PRESENCE = web.AppKey("presence", Presence)
+LIMITER = web.AppKey("limiter", RateLimiter)
 # Canned replies and the positive-language assistant (services/canned.py, services/assistant.py).
 CANNED = web.AppKey("canned", CannedService)
 ASSISTANT = web.AppKey("assistant", AssistantService)

@@ -7,6 +7,7 @@ import { mountPicker } from "./canned-picker.js";
 import { mountAssistant } from "./assistant.js";
 
 const ACK_TIMEOUT = 15000;
+const FINAL_ERRORS = new Set(["text_too_long", "missing_field", "invalid_payload", "conversation_closed", "not_found"]);
 
 if ($("login-form")) initLogin();
 else initApp();
@@ -182,6 +183,9 @@ function initApp() {
     show(typing, conv.typing && !conv.closed);
     show($("reply-form"), !conv.closed);
     show($("closed-note"), conv.closed);
+    $("closed-note").textContent = conv.removed
+      ? "This chat was moved to someone else. The transcript stays here until you dismiss it."
+      : "This chat is closed. The transcript stays here until you dismiss it.";
     show($("close-chat"), !conv.closed);
   }
 
@@ -225,6 +229,11 @@ function initApp() {
         const conv = state.convs.get(item.conversation_id);
         if (conv && res.message) addMessages(conv, [res.message], false);
       } else if (!res.retryLater) {
+        const code = res.error?.code;
+        if (FINAL_ERRORS.has(code)) { // retrying cannot help: hand the text back for editing
+          outbox.remove(item.client_id);
+          if (code !== "conversation_closed" && state.selected === item.conversation_id && !input.value) input.value = item.text;
+        }
         toast(errorText(res, "The message could not be sent."));
       }
       render();
@@ -380,8 +389,13 @@ function initApp() {
     if (!p || !p.conversation) return;
     const conv = upsertConv(p.conversation);
     conv.closed = false;
+    conv.removed = false;
+    if (p.transferred_from) conv.transferredFrom = p.transferred_from;
     if (!state.selected || !state.convs.has(state.selected)) select(conv.id);
-    else if (state.selected !== conv.id) conv.fresh = true;
+    else if (state.selected !== conv.id) {
+      conv.fresh = true;
+      conv.unread = conv.list.filter((m) => m.author?.kind === "visitor").length;
+    }
     render();
   });
 
@@ -395,6 +409,15 @@ function initApp() {
     const conv = p && state.convs.get(p.conversation_id);
     if (!conv) return;
     setVisitorTyping(conv, !!p.typing);
+    render();
+  });
+
+  // The chat left this agent (transferred, or requeued after the console was gone too long).
+  socket.on("chat:removed", (p) => {
+    const conv = p && state.convs.get(p.conversation_id);
+    if (!conv) return;
+    conv.removed = true;
+    markClosed(conv);
     render();
   });
 
