@@ -57,10 +57,11 @@ def check(text: str, field_name: str = "text") -> None:
 
 
 def describe(company: str, wait_minutes: int) -> list[dict[str, object]]:
-    """The registry as the console and the manager page receive it, with server-side defaults filled in."""
+    """The registry as the console and the manager page receive it. ``default`` is a value the server
+    knows (used unless the console has a better one); ``fallback`` is what stands in for a missing value."""
     defaults = {"company": company, "wait_minutes": str(wait_minutes)}
-    out: list[dict[str, object]] = []
-    for p in PLACEHOLDERS:
-        fallback = dict(p.fallback) if p.fallback else {"*": defaults.get(p.name, "")}
-        out.append({"name": p.name, "description": p.description, "example": p.example, "fallback": fallback})
-    return out
+    return [
+        {"name": p.name, "description": p.description, "example": defaults.get(p.name, p.example),
+         "default": defaults.get(p.name), "fallback": dict(p.fallback)}
+        for p in PLACEHOLDERS
+    ]
