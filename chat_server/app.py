@@ -86,7 +86,9 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     team = TeamService(store, chat, events, clock)
     canned_store, assistant_store = create_canned_stores(store)
     canned = CannedService(
-        canned_store, events, clock, CannedLimits(text_max=settings.max_message_length), settings.default_language
+        canned_store, events, clock,
+        CannedLimits(text_max=settings.max_message_length, departments=tuple(d.key for d in settings.departments)),
+        settings.default_language,
     )
     assistant = AssistantService(assistant_store, events, clock, settings.max_message_length)
     limiter = RateLimiter(redis, settings.redis_prefix, Limits.from_settings(settings))

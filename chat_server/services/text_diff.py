@@ -27,8 +27,12 @@ def _grouped(raw: list[tuple[str, str, str]]) -> list[dict[str, str]]:
     ops: list[dict[str, str]] = []
     removed = added = ""
     for index, (tag, old, new) in enumerate(raw):
-        between_changes = 0 < index < len(raw) - 1 and not old.strip() and raw[index + 1][0] != "equal" \
+        between_changes = (
+            0 < index < len(raw) - 1
+            and not old.strip()
+            and raw[index + 1][0] != "equal"
             and (removed or added)
+        )
         if tag == "equal" and not between_changes:
             _push(ops, "delete", removed)
             _push(ops, "insert", added)
