@@ -85,12 +85,14 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
         settings=settings, mailer=mailer,
     )
     team = TeamService(store, chat, events, clock)
-    limiter = RateLimiter(redis, settings.redis_prefix, Limits.from_settings(settings))
     canned_store, assistant_store = create_canned_stores(store)
     canned = CannedService(
-        canned_store, events, clock, CannedLimits(text_max=settings.max_message_length), settings.default_language
+        canned_store, events, clock,
+        CannedLimits(text_max=settings.max_message_length, departments=tuple(d.key for d in settings.departments)),
+        settings.default_language,
     )
     assistant = AssistantService(assistant_store, events, clock, settings.max_message_length)
+    limiter = RateLimiter(redis, settings.redis_prefix, Limits.from_settings(settings))
     sio.register_namespace(VisitorNamespace(chat, presence, limiter, settings))
     sio.register_namespace(AgentNamespace(
         chat=chat, team=team, presence=presence, router=router, auth=auth, limiter=limiter, settings=settings,

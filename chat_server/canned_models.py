@@ -6,7 +6,15 @@ from dataclasses import dataclass
 
 SCOPES = ("global", "department", "personal")
 CATEGORIES = (
-    "greeting", "clarifying", "empathy", "waiting", "escalation", "summarising", "closing", "apology", "other",
+    "greeting",
+    "clarifying",
+    "empathy",
+    "waiting",
+    "escalation",
+    "summarising",
+    "closing",
+    "apology",
+    "other",
 )
 
 

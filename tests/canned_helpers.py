@@ -14,8 +14,9 @@ class Api:
         self.base_url = base_url
         self.headers = {"Authorization": f"Bearer {token}"} if token else {}
 
-    async def call(self, method: str, path: str, json: Any = None, data: Any = None,
-                   content_type: str | None = None) -> tuple[int, Any]:
+    async def call(
+        self, method: str, path: str, json: Any = None, data: Any = None, content_type: str | None = None
+    ) -> tuple[int, Any]:
         headers = dict(self.headers)
         if content_type:
             headers["Content-Type"] = content_type
@@ -49,7 +50,13 @@ async def api_for(live_server: Any, role: str = "agent", name: str = "Anna") -> 
 
 
 def reply(**overrides: Any) -> dict[str, Any]:
-    body = {"shortcut": "thanks", "title": "Thank you", "text": "Thank you, {visitor.name}!", "category": "closing",
-            "language": "en", "scope": "global"}
+    body = {
+        "shortcut": "thanks",
+        "title": "Thank you",
+        "text": "Thank you, {visitor.name}!",
+        "category": "closing",
+        "language": "en",
+        "scope": "global",
+    }
     body.update(overrides)
     return body

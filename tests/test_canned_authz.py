@@ -9,14 +9,24 @@ async def test_every_route_refuses_anonymous_callers(live_server):
     anonymous = Api(live_server.url, None)
     rid, pid = "r_0123456789abcdef", "p_0123456789abcdef"
     routes = [
-        ("GET", "/api/canned-responses"), ("POST", "/api/canned-responses"), ("GET", "/api/canned-responses/meta"),
-        ("GET", f"/api/canned-responses/{rid}"), ("PUT", f"/api/canned-responses/{rid}"),
-        ("DELETE", f"/api/canned-responses/{rid}"), ("GET", f"/api/canned-responses/{rid}/history"),
-        ("POST", f"/api/canned-responses/{rid}/revert"), ("GET", f"/api/canned-responses/{rid}/usage"),
-        ("POST", f"/api/canned-responses/{rid}/use"), ("GET", "/api/canned-responses/export"),
-        ("POST", "/api/canned-responses/import"), ("POST", "/api/assistant/check"), ("GET", "/api/assistant/rules"),
-        ("POST", "/api/assistant/rules"), ("PUT", f"/api/assistant/rules/{pid}"),
-        ("DELETE", f"/api/assistant/rules/{pid}"), ("GET", "/api/assistant/feedback"),
+        ("GET", "/api/canned-responses"),
+        ("POST", "/api/canned-responses"),
+        ("GET", "/api/canned-responses/meta"),
+        ("GET", f"/api/canned-responses/{rid}"),
+        ("PUT", f"/api/canned-responses/{rid}"),
+        ("DELETE", f"/api/canned-responses/{rid}"),
+        ("GET", f"/api/canned-responses/{rid}/history"),
+        ("POST", f"/api/canned-responses/{rid}/revert"),
+        ("GET", f"/api/canned-responses/{rid}/usage"),
+        ("POST", f"/api/canned-responses/{rid}/use"),
+        ("GET", "/api/canned-responses/export"),
+        ("POST", "/api/canned-responses/import"),
+        ("POST", "/api/assistant/check"),
+        ("GET", "/api/assistant/rules"),
+        ("POST", "/api/assistant/rules"),
+        ("PUT", f"/api/assistant/rules/{pid}"),
+        ("DELETE", f"/api/assistant/rules/{pid}"),
+        ("GET", "/api/assistant/feedback"),
     ]
     for method, path in routes:
         status, body = await anonymous.call(method, path, json={})
@@ -28,14 +38,20 @@ async def test_agents_use_shared_replies_and_manage_only_their_own(live_server):
     _, anna = await api_for(live_server, name="Anna")
     _, ben = await api_for(live_server, name="Ben")
     shared = (await manager.post("/api/canned-responses", reply()))[1]["item"]["id"]
-    dept = (await manager.post("/api/canned-responses", reply(shortcut="dept", scope="department", department="Billing")))
+    dept = await manager.post(
+        "/api/canned-responses", reply(shortcut="dept", scope="department", department="general")
+    )
     assert dept[0] == 201
 
     # Agents may not create shared replies; without a scope they get a personal one.
     for scope in ("global", "department"):
-        status, body = await anna.post("/api/canned-responses", reply(shortcut="x", scope=scope, department="B"))
+        status, body = await anna.post(
+            "/api/canned-responses", reply(shortcut="x", scope=scope, department="B")
+        )
         assert (status, body["error"]["code"]) == (403, "forbidden")
-    status, body = await anna.post("/api/canned-responses", {k: v for k, v in reply(shortcut="mine").items() if k != "scope"})
+    status, body = await anna.post(
+        "/api/canned-responses", {k: v for k, v in reply(shortcut="mine").items() if k != "scope"}
+    )
     assert status == 201 and body["item"]["scope"] == "personal"
     mine = body["item"]["id"]
 
@@ -61,7 +77,8 @@ async def test_agents_use_shared_replies_and_manage_only_their_own(live_server):
         assert (status, got["error"]["code"]) == (403, "forbidden"), (method, path)
     # Someone else's personal reply does not exist for another agent.
     for method, path, body in [
-        ("PUT", f"/api/canned-responses/{mine}", {"text": "x"}), ("DELETE", f"/api/canned-responses/{mine}", None),
+        ("PUT", f"/api/canned-responses/{mine}", {"text": "x"}),
+        ("DELETE", f"/api/canned-responses/{mine}", None),
         ("GET", f"/api/canned-responses/{mine}/history", None),
         ("POST", f"/api/canned-responses/{mine}/revert", {"version": 1}),
         ("POST", f"/api/canned-responses/{mine}/use", {}),
@@ -82,7 +99,8 @@ async def test_agents_use_shared_replies_and_manage_only_their_own(live_server):
 async def test_manager_only_routes(live_server):
     _, anna = await api_for(live_server)
     for method, path, body in [
-        ("GET", "/api/canned-responses/export", None), ("GET", "/api/canned-responses/export?format=csv", None),
+        ("GET", "/api/canned-responses/export", None),
+        ("GET", "/api/canned-responses/export?format=csv", None),
         ("POST", "/api/canned-responses/import", {"items": []}),
         ("POST", "/api/assistant/rules", {"language": "en", "phrase": "nope", "reframe": "yes"}),
         ("GET", "/api/assistant/feedback", None),
@@ -97,8 +115,11 @@ async def test_manager_only_routes(live_server):
 
 async def test_unknown_ids_are_404(live_server):
     _, manager = await api_for(live_server, role="manager")
-    for path in ("/api/canned-responses/r_0123456789abcdef", "/api/canned-responses/nope",
-                 "/api/canned-responses/c_0123456789abcdef/history"):
+    for path in (
+        "/api/canned-responses/r_0123456789abcdef",
+        "/api/canned-responses/nope",
+        "/api/canned-responses/c_0123456789abcdef/history",
+    ):
         status, body = await manager.get(path)
         assert (status, body["error"]["code"]) == (404, "not_found"), path
     assert (await manager.put("/api/assistant/rules/p_0123456789abcdef", {"reframe": "x"}))[0] == 404
@@ -111,8 +132,11 @@ async def test_cookie_writes_from_another_site_are_refused(live_server):
     import aiohttp
 
     async with aiohttp.ClientSession(cookies={"chat_session": token}) as http:
-        async with http.post(live_server.url + "/api/canned-responses", json=reply(),
-                             headers={"Origin": "https://evil.example"}) as r:
+        async with http.post(
+            live_server.url + "/api/canned-responses",
+            json=reply(),
+            headers={"Origin": "https://evil.example"},
+        ) as r:
             assert r.status == 403
         async with http.get(live_server.url + "/api/canned-responses") as r:
             assert r.status == 200
@@ -126,12 +150,46 @@ async def test_manage_page_access(live_server):
     async with aiohttp.ClientSession() as http:
         async with http.get(live_server.url + "/manage/canned", allow_redirects=False) as r:
             assert r.status == 302 and r.headers["Location"] == "/console"
-        async with http.get(live_server.url + "/manage/canned",
-                            cookies={"chat_session": await live_server.token_for(agent)}) as r:
+        async with http.get(
+            live_server.url + "/manage/canned", cookies={"chat_session": await live_server.token_for(agent)}
+        ) as r:
             assert r.status == 403 and "This page is for managers" in await r.text()
-        async with http.get(live_server.url + "/manage/canned",
-                            cookies={"chat_session": await live_server.token_for(manager)}) as r:
+        async with http.get(
+            live_server.url + "/manage/canned", cookies={"chat_session": await live_server.token_for(manager)}
+        ) as r:
             assert r.status == 200
             assert "script-src 'self'" in r.headers["Content-Security-Policy"]
             html = await r.text()
             assert "<script>" not in html and "style=" not in html
+
+
+async def test_department_replies_follow_the_agents_departments(settings, server_factory):
+    from chat_server.departments import Department
+
+    server = await server_factory(
+        settings.replace(departments=(Department("general", "General"), Department("billing", "Billing")))
+    )
+    _, manager = await api_for(server, role="manager", name="Mia")
+    for dept in ("general", "billing"):
+        status, _ = await manager.post(
+            "/api/canned-responses", reply(shortcut=f"d-{dept}", scope="department", department=dept)
+        )
+        assert status == 201
+    status, body = await manager.post("/api/canned-responses", reply(scope="department", department="sales"))
+    assert status == 400 and body["error"]["field"] == "department" and "billing" in body["error"]["message"]
+
+    general_agent, general = await api_for(server, name="Gina")
+    await server.store.update_agent(general_agent.id, departments=["general"])
+    _, everyone = await api_for(server, name="Evan")  # no departments: answers, and sees, all of them
+    assert {i["shortcut"] for i in await general.items("?scope=department")} == {"d-general"}
+    assert {i["shortcut"] for i in await everyone.items("?scope=department")} == {"d-general", "d-billing"}
+    billing_id = next(
+        i["id"] for i in await everyone.items("?scope=department") if i["shortcut"] == "d-billing"
+    )
+    assert (await general.get(f"/api/canned-responses/{billing_id}"))[0] == 404
+    assert (await general.post(f"/api/canned-responses/{billing_id}/use", {}))[0] == 404
+    status, meta = await general.get("/api/canned-responses/meta")
+    assert meta["departments"] == [
+        {"key": "general", "name": "General"},
+        {"key": "billing", "name": "Billing"},
+    ]

@@ -7,7 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings as hsettings
+from hypothesis import given
+from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from chat_server.canned_models import CATEGORIES, Actor, CannedDraft
@@ -17,13 +18,24 @@ from chat_server.services.canned_seed import SEED_DIR, SeedError, ensure_seeded,
 from chat_server.web.keys import ASSISTANT, CANNED, CLOCK
 
 LIMITS = canned_fields.Limits(text_max=4000)
-ISSUE_PHRASES = {"en": ["I can't", "that's not my problem", "you have to", "unfortunately we don't"],
-                 "ru": ["не могу", "это не ко мне"], "sk": ["nemôžem"]}
+ISSUE_PHRASES = {
+    "en": ["I can't", "that's not my problem", "you have to", "unfortunately we don't"],
+    "ru": ["не могу", "это не ко мне"],
+    "sk": ["nemôžem"],
+}
 
 
 def draft(**kw) -> CannedDraft:
-    base = dict(shortcut="hello", title="Hello", text="Hello {visitor.name}", category="greeting", language="en",
-                scope="global", department=None, owner_id=None)
+    base = {
+        "shortcut": "hello",
+        "title": "Hello",
+        "text": "Hello {visitor.name}",
+        "category": "greeting",
+        "language": "en",
+        "scope": "global",
+        "department": None,
+        "owner_id": None,
+    }
     base.update(kw)
     return CannedDraft(**base)
 
@@ -38,7 +50,9 @@ def test_shipped_library_is_complete_and_valid():
     for lang, items in by_language.items():
         assert len(items) >= 40, lang
         assert {d.category for d in items} == set(CATEGORIES) - {"other"}, lang
-        assert shortcuts[lang] == shortcuts["en"], lang  # same shortcut per reply: the fallback works per shortcut
+        assert shortcuts[lang] == shortcuts["en"], (
+            lang
+        )  # same shortcut per reply: the fallback works per shortcut
         for d in items:
             assert d.scope == "global" and d.title and len(d.shortcut) <= 32
     rules = load_rules(SEED_DIR)
@@ -64,16 +78,26 @@ async def test_seeding_happens_once(live_server):
 
 
 def test_a_broken_seed_file_names_itself(tmp_path: Path):
-    (tmp_path / "en.json").write_text(json.dumps({"language": "en", "replies": [
-        {"category": "greeting", "shortcut": "ok", "title": "Ok", "text": "Fine"},
-        {"category": "greeting", "shortcut": "bad", "title": "Bad", "text": "Hi {nobody}"}]}))
+    (tmp_path / "en.json").write_text(
+        json.dumps(
+            {
+                "language": "en",
+                "replies": [
+                    {"category": "greeting", "shortcut": "ok", "title": "Ok", "text": "Fine"},
+                    {"category": "greeting", "shortcut": "bad", "title": "Bad", "text": "Hi {nobody}"},
+                ],
+            }
+        )
+    )
     with pytest.raises(SeedError, match="en.json"):
         load_replies(tmp_path, LIMITS)
     (tmp_path / "en.json").write_text("{nope")
     with pytest.raises(SeedError, match="en.json"):
         load_replies(tmp_path, LIMITS)
     (tmp_path / "assistant").mkdir()
-    (tmp_path / "assistant" / "ru.json").write_text(json.dumps({"language": "ru", "rules": [{"phrase": "x"}]}))
+    (tmp_path / "assistant" / "ru.json").write_text(
+        json.dumps({"language": "ru", "rules": [{"phrase": "x"}]})
+    )
     with pytest.raises(SeedError, match="ru.json: rule 1"):
         load_rules(tmp_path)
 
@@ -83,7 +107,9 @@ async def test_every_change_is_a_version_written_with_the_reply(live_server):
     manager = await live_server.create_agent(role="manager", name="Mia")
     mia = Actor(manager.id, manager.name)
     created = await store.create(draft(), by=mia, now=clock.now())
-    updated = await store.update(created.id, draft(text="Hi {visitor.name}"), by=mia, now=clock.now(), expected_version=1)
+    updated = await store.update(
+        created.id, draft(text="Hi {visitor.name}"), by=mia, now=clock.now(), expected_version=1
+    )
     assert updated.version == 2
     with pytest.raises(VersionConflict):
         await store.update(created.id, draft(text="Lost update"), by=mia, now=clock.now(), expected_version=1)
@@ -92,7 +118,9 @@ async def test_every_change_is_a_version_written_with_the_reply(live_server):
         await store.update(created.id, draft(shortcut="other"), by=mia, now=clock.now())
     history = await store.history(created.id)
     assert [(v.version, v.action, v.text) for v in history] == [
-        (1, "create", "Hello {visitor.name}"), (2, "update", "Hi {visitor.name}")]
+        (1, "create", "Hello {visitor.name}"),
+        (2, "update", "Hi {visitor.name}"),
+    ]
     assert (await store.get(created.id)).text == "Hi {visitor.name}"  # the failed saves left nothing behind
     assert history[1].changed_by_name == "Mia"
 
@@ -101,8 +129,10 @@ async def test_concurrent_saves_from_the_same_version_one_wins(live_server):
     store, clock = live_server.app[CANNED].store, live_server.app[CLOCK]
     created = await store.create(draft(), by=None, now=clock.now())
     results = await asyncio.gather(
-        *[store.update(created.id, draft(text=f"Version {i}"), by=None, now=clock.now(), expected_version=1)
-          for i in range(5)],
+        *[
+            store.update(created.id, draft(text=f"Version {i}"), by=None, now=clock.now(), expected_version=1)
+            for i in range(5)
+        ],
         return_exceptions=True,
     )
     assert sum(not isinstance(r, Exception) for r in results) == 1
@@ -114,8 +144,19 @@ def test_field_validation():
     assert canned_fields.shortcut({"shortcut": "/Greet"}) == "greet"
     assert canned_fields.shortcut({"shortcut": "привет-2"}) == "привет-2"
     assert canned_fields.language({"language": "PT_br"}) == "pt-br"
-    d = canned_fields.draft({"shortcut": "x", "title": "t", "text": "a", "category": "other", "language": "en",
-                             "scope": "global", "department": "Ignored"}, LIMITS, owner_id="a_1")
+    d = canned_fields.draft(
+        {
+            "shortcut": "x",
+            "title": "t",
+            "text": "a",
+            "category": "other",
+            "language": "en",
+            "scope": "global",
+            "department": "Ignored",
+        },
+        LIMITS,
+        owner_id="a_1",
+    )
     assert d.department is None and d.owner_id is None
     with pytest.raises(UnknownPlaceholder):
         placeholders.check("Hi {visitor.name} from {compnay}")
@@ -133,15 +174,35 @@ def test_word_diff_rebuilds_both_sides(before: str, after: str):
     assert "".join(o["text"] for o in ops if o["op"] != "delete") == after
 
 
-field = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from(['"', ",", "\n", "\t"]),
-                min_size=1, max_size=30).map(str.strip).filter(bool)
+field = (
+    st.text(
+        alphabet=st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from(['"', ",", "\n", "\t"]),
+        min_size=1,
+        max_size=30,
+    )
+    .map(str.strip)
+    .filter(bool)
+)
 
 
 @hsettings(max_examples=100, deadline=None)
 @given(st.lists(st.tuples(field, field), min_size=1, max_size=5))
 def test_csv_and_json_round_trip(pairs):
-    rows = [{"language": "en", "scope": "global", "department": None, "owner": None, "category": "other",
-             "shortcut": f"s{i}", "title": t, "text": x} for i, (t, x) in enumerate(pairs)]
+    rows = [
+        {
+            "language": "en",
+            "scope": "global",
+            "department": None,
+            "owner": None,
+            "category": "other",
+            "shortcut": f"s{i}",
+            "title": t,
+            "text": x,
+        }
+        for i, (t, x) in enumerate(pairs)
+    ]
     for fmt, body in (("csv", canned_io.to_csv(rows)), ("json", canned_io.to_json(rows))):
         parsed = canned_io.parse(body.encode(), fmt)
-        assert [{**r, "department": r.get("department"), "owner": r.get("owner")} for r in parsed] == rows, fmt
+        assert [{**r, "department": r.get("department"), "owner": r.get("owner")} for r in parsed] == rows, (
+            fmt
+        )

@@ -41,7 +41,9 @@ async def test_usage_counts_users_and_average_rating(live_server):
     assert status == 200
     assert (await ben_peer.call("chat:close", {"conversation_id": c2}))["ok"]
     assert (await visitor2.call("chat:rate", {"conversation_id": c2, "score": 2}))["ok"]
-    assert (await ben_api.post(f"/api/canned-responses/{rid}/use", {}))[0] == 200  # no conversation: still a use
+    assert (await ben_api.post(f"/api/canned-responses/{rid}/use", {}))[
+        0
+    ] == 200  # no conversation: still a use
 
     status, body = await mia.get(f"/api/canned-responses/{rid}/usage")
     assert status == 200
@@ -71,11 +73,18 @@ async def test_canned_used_rejects_bad_input(live_server):
     for payload, code in cases:
         ack = await anna_peer.call("canned:used", payload)
         assert ack["ok"] is False and ack["error"]["code"] == code, (payload, ack)
-    greet = next(i for i in await Api(live_server.url, await live_server.token_for(anna)).items("?language=en")
-                 if i["shortcut"] == "greet")
-    ack = await anna_peer.call("canned:used", {"canned_response_id": greet["id"], "conversation_id": "c_0123456789abcdef"})
+    greet = next(
+        i
+        for i in await Api(live_server.url, await live_server.token_for(anna)).items("?language=en")
+        if i["shortcut"] == "greet"
+    )
+    ack = await anna_peer.call(
+        "canned:used", {"canned_response_id": greet["id"], "conversation_id": "c_0123456789abcdef"}
+    )
     assert ack["error"]["code"] == "not_found"
-    ack = await anna_peer.call("canned:used", {"canned_response_id": greet["id"], "conversation_id": conversation})
+    ack = await anna_peer.call(
+        "canned:used", {"canned_response_id": greet["id"], "conversation_id": conversation}
+    )
     assert ack["ok"]
 
 
@@ -101,7 +110,9 @@ async def test_assistant_feedback_is_stored_per_agent_per_day(settings, server_f
     assert row["agent"]["name"] == "Anna"
     assert (row["shown"], row["accepted"], row["ignored"]) == (6, 3, 3)
     assert [(d["day"], d["shown"], d["accepted"], d["ignored"]) for d in row["days"]] == [
-        ("2027-01-15", 5, 3, 2), ("2027-01-16", 1, 0, 1)]
+        ("2027-01-15", 5, 3, 2),
+        ("2027-01-16", 1, 0, 1),
+    ]
     assert (await mia.get("/api/assistant/feedback?days=0"))[0] == 400
     assert (await mia.get("/api/assistant/feedback?days=abc"))[0] == 400
     body = (await mia.get("/api/assistant/feedback?days=1"))[1]

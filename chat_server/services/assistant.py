@@ -25,7 +25,7 @@ from . import canned_fields as fields
 
 CHANGED_EVENT = "assistant:changed"
 MAX_FEEDBACK_BATCH = 10_000
-SENTENCE_END = ".!?…\n\"«(“"
+SENTENCE_END = '.!?…\n"«(“'
 
 
 @dataclass(frozen=True)
@@ -100,8 +100,12 @@ class AssistantService:
         current = await self.store.get_rule(rule_id)
         if current is None:
             raise NotFound("No such assistant rule.")
-        merged = {"language": current.language, "phrase": current.phrase, "reframe": current.reframe,
-                  "note": current.note}
+        merged = {
+            "language": current.language,
+            "phrase": current.phrase,
+            "reframe": current.reframe,
+            "note": current.note,
+        }
         merged.update({k: v for k, v in data.items() if k in merged})
         rule = await self.store.update_rule(rule_id, fields.rule(merged), by=agent.id, now=self.clock.now())
         await self._announce(rule.language, current.language)
@@ -124,7 +128,9 @@ class AssistantService:
         }
         if any(counts.values()):
             day = datetime.fromtimestamp(self.clock.now(), UTC).date().isoformat()
-            await self.store.add_feedback(agent.id, day, counts["shown"], counts["accepted"], counts["ignored"])
+            await self.store.add_feedback(
+                agent.id, day, counts["shown"], counts["accepted"], counts["ignored"]
+            )
         return counts
 
     async def feedback_report(self, agent: Agent, days: int) -> list[FeedbackRow]:

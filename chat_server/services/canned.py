@@ -1,7 +1,7 @@
 """Canned replies: who may see and change which reply, versioned edits, revert, usage and live updates.
 
-Agents use global and department replies and manage their own personal ones; managers manage everything.
-Departments do not exist yet, so department replies are visible to every agent for now.
+Agents use global replies, their departments' replies (all of them if they belong to no department, as
+in routing) and manage their own personal ones; managers manage everything.
 """
 
 from __future__ import annotations
@@ -9,7 +9,15 @@ from __future__ import annotations
 from typing import Any
 
 from .. import validation
-from ..canned_models import Actor, AgentUsage, CannedDraft, CannedResponse, CannedVersion, ImportResult, draft_of
+from ..canned_models import (
+    Actor,
+    AgentUsage,
+    CannedDraft,
+    CannedResponse,
+    CannedVersion,
+    ImportResult,
+    draft_of,
+)
 from ..clock import Clock
 from ..errors import Forbidden, NotFound
 from ..models import Agent
@@ -31,6 +39,9 @@ def may_edit(agent: Agent, draft: CannedDraft) -> bool:
 
 
 def may_see(agent: Agent, draft: CannedDraft) -> bool:
+    """Department replies follow the routing rule: an agent with no departments answers (and sees) all."""
+    if draft.scope == "department":
+        return agent.is_manager or not agent.departments or draft.department in agent.departments
     return draft.scope != "personal" or may_edit(agent, draft)
 
 
@@ -61,14 +72,19 @@ class CannedService:
         (so a half-translated library still works); ``everyone`` (managers) adds other agents' personal replies."""
         if everyone and not agent.is_manager:
             raise Forbidden("Only managers can list other agents' personal replies.")
-        items = await self.store.list(visible_to=None if everyone else agent.id, category=category, scope=scope)
+        items = await self.store.list(
+            visible_to=None if everyone else agent.id, category=category, scope=scope
+        )
+        items = [i for i in items if everyone or may_see(agent, i)]
         if language is not None:
             items = self._in_language(items, language, fallback)
         if unused:
             items = [i for i in items if i.usage.count == 0]
         return search(items, q) if q else items
 
-    def _in_language(self, items: list[CannedResponse], language: str, fallback: bool) -> list[CannedResponse]:
+    def _in_language(
+        self, items: list[CannedResponse], language: str, fallback: bool
+    ) -> list[CannedResponse]:
         own = [i for i in items if i.language == language]
         if not fallback or language == self.default_language:
             return own
@@ -82,7 +98,9 @@ class CannedService:
             raise NotFound("No such canned reply.")
         return reply
 
-    async def _editable(self, agent: Agent, reply_id: str, *, include_deleted: bool = False) -> CannedResponse:
+    async def _editable(
+        self, agent: Agent, reply_id: str, *, include_deleted: bool = False
+    ) -> CannedResponse:
         reply = await self.get_for(agent, reply_id, include_deleted=include_deleted)
         if not may_edit(agent, reply):
             raise Forbidden("Only managers can change shared replies; you can edit your personal ones.")
@@ -173,7 +191,9 @@ class CannedService:
         if scope != "personal" and not agent.is_manager and scope in ("global", "department"):
             raise Forbidden("Only managers can add or change shared replies; agents keep personal ones.")
 
-    async def _announce(self, action: str, reply: CannedResponse, previous: CannedResponse | None = None) -> None:
+    async def _announce(
+        self, action: str, reply: CannedResponse, previous: CannedResponse | None = None
+    ) -> None:
         """Shared replies reach every console; a personal one only its owner's (before and after a move)."""
         payload = {"action": action, "id": reply.id, "language": reply.language, "scope": reply.scope}
         states = [reply] + ([previous] if previous else [])

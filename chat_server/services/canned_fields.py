@@ -22,7 +22,10 @@ _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$")
 
 @dataclass(frozen=True)
 class Limits:
+    """What a reply may contain: text length, and the department keys that exist (empty: any)."""
+
     text_max: int
+    departments: tuple[str, ...] = ()
 
 
 def language(data: dict[str, Any], name: str = "language", *, required: bool = True) -> str | None:
@@ -70,6 +73,11 @@ def draft(data: dict[str, Any], limits: Limits, *, owner_id: str | None) -> Cann
     department = None
     if scope == "department":
         department = validation.text(data, "department", max_length=DEPARTMENT_MAX)
+        if limits.departments and department not in limits.departments:
+            raise InvalidPayload(
+                f"Unknown department {department!r}; departments: {', '.join(limits.departments)}.",
+                field="department",
+            )
     title = validation.text(data, "title", max_length=TITLE_MAX)
     assert title is not None
     return CannedDraft(
@@ -87,8 +95,13 @@ def draft(data: dict[str, Any], limits: Limits, *, owner_id: str | None) -> Cann
 def merged(current: CannedDraft, changes: dict[str, Any]) -> dict[str, Any]:
     """An update may send only the fields it changes; the rest keep their value."""
     base: dict[str, Any] = {
-        "shortcut": current.shortcut, "title": current.title, "text": current.text, "category": current.category,
-        "language": current.language, "scope": current.scope, "department": current.department,
+        "shortcut": current.shortcut,
+        "title": current.title,
+        "text": current.text,
+        "category": current.category,
+        "language": current.language,
+        "scope": current.scope,
+        "department": current.department,
     }
     for key in base:
         if key in changes:
@@ -103,4 +116,6 @@ def rule(data: dict[str, Any]) -> RuleDraft:
     assert phrase is not None and reframe is not None
     if not any(ch.isalnum() for ch in phrase):
         raise InvalidPayload("'phrase' must contain at least one letter or digit.", field="phrase")
-    return RuleDraft(language=language(data) or "", phrase=" ".join(phrase.split()), reframe=reframe, note=note)
+    return RuleDraft(
+        language=language(data) or "", phrase=" ".join(phrase.split()), reframe=reframe, note=note
+    )

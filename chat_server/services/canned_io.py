@@ -31,13 +31,20 @@ def export_rows(replies: Iterable[CannedResponse], agents: Iterable[Agent]) -> l
     emails = {a.id: a.email for a in agents}
     rows = [
         {
-            "language": r.language, "scope": r.scope, "department": r.department,
+            "language": r.language,
+            "scope": r.scope,
+            "department": r.department,
             "owner": emails.get(r.owner_id or "") if r.scope == "personal" else None,
-            "category": r.category, "shortcut": r.shortcut, "title": r.title, "text": r.text,
+            "category": r.category,
+            "shortcut": r.shortcut,
+            "title": r.title,
+            "text": r.text,
         }
         for r in replies
     ]
-    rows.sort(key=lambda r: tuple(r[c] or "" for c in ("language", "scope", "department", "owner", "shortcut")))
+    rows.sort(
+        key=lambda r: tuple(r[c] or "" for c in ("language", "scope", "department", "owner", "shortcut"))
+    )
     return rows
 
 
@@ -66,8 +73,9 @@ def parse(body: bytes, fmt: str) -> list[dict[str, Any]]:
         raise InvalidImport("The file is empty.", errors=[])
     items = _parse_json(text) if fmt == "json" else _parse_csv(text)
     if len(items) > MAX_ITEMS:
-        raise InvalidImport(f"The file has {len(items)} replies; at most {MAX_ITEMS} can be imported at once.",
-                            errors=[])
+        raise InvalidImport(
+            f"The file has {len(items)} replies; at most {MAX_ITEMS} can be imported at once.", errors=[]
+        )
     return items
 
 
@@ -75,7 +83,9 @@ def _parse_json(text: str) -> list[dict[str, Any]]:
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InvalidImport(f"The file is not valid JSON: {exc.msg} (line {exc.lineno}).", errors=[]) from None
+        raise InvalidImport(
+            f"The file is not valid JSON: {exc.msg} (line {exc.lineno}).", errors=[]
+        ) from None
     items = doc.get("items") if isinstance(doc, dict) else doc
     if not isinstance(items, list):
         raise InvalidImport('The JSON must be {"items": [...]} or a list of replies.', errors=[])
@@ -114,9 +124,15 @@ def validate(items: list[Any], limits: fields.Limits, agents: Iterable[Agent]) -
             continue
         key = (draft.language, draft.scope, draft.scope_key, draft.shortcut)
         if key in seen:
-            errors.append({"row": number, "code": "duplicate_shortcut", "field": "shortcut",
-                           "message": f"Shortcut '{draft.shortcut}' repeats row {seen[key]} "
-                                      f"(same language and scope)."})
+            errors.append(
+                {
+                    "row": number,
+                    "code": "duplicate_shortcut",
+                    "field": "shortcut",
+                    "message": f"Shortcut '{draft.shortcut}' repeats row {seen[key]} "
+                    f"(same language and scope).",
+                }
+            )
             continue
         seen[key] = number
         drafts.append(draft)

@@ -43,8 +43,10 @@ def load_replies(folder: Path, limits: fields.Limits) -> list[CannedDraft]:
     for path in sorted(folder.glob("*.json")):
         doc = _read(path)
         language = doc.get("language")
-        items = [{**item, "language": language, "scope": "global"} if isinstance(item, dict) else item
-                 for item in doc.get("replies", [])]
+        items = [
+            {**item, "language": language, "scope": "global"} if isinstance(item, dict) else item
+            for item in doc.get("replies", [])
+        ]
         try:
             drafts.extend(canned_io.validate(items, limits, agents=[]))
         except InvalidImport as exc:
@@ -75,7 +77,11 @@ def _read(path: Path) -> dict[str, Any]:
 
 
 async def ensure_seeded(
-    canned: CannedStore, assistant: AssistantStore, clock: Clock, limits: fields.Limits, folder: Path = SEED_DIR
+    canned: CannedStore,
+    assistant: AssistantStore,
+    clock: Clock,
+    limits: fields.Limits,
+    folder: Path = SEED_DIR,
 ) -> SeedResult:
     """Idempotent, and safe when two processes start together (an import of the same file twice
     changes nothing the second time)."""

@@ -27,14 +27,19 @@ class Placeholder:
 
 PLACEHOLDERS: tuple[Placeholder, ...] = (
     Placeholder(
-        "visitor.name", "The visitor's name as they gave it in the widget.", "Maria",
+        "visitor.name",
+        "The visitor's name as they gave it in the widget.",
+        "Maria",
         {"en": "there", "*": ""},
     ),
-    Placeholder("visitor.email", "The visitor's email address, if they left one.", "maria@example.com", {"*": ""}),
+    Placeholder(
+        "visitor.email", "The visitor's email address, if they left one.", "maria@example.com", {"*": ""}
+    ),
     Placeholder("agent.name", "Your name as the visitor sees it.", "Anna", {"*": ""}),
     Placeholder("company", "The company name from the server settings (company_name).", "Acme Support"),
     Placeholder(
-        "wait_minutes", "Minutes the visitor should expect to wait; defaults to the default_wait_minutes setting.",
+        "wait_minutes",
+        "Minutes the visitor should expect to wait; defaults to the default_wait_minutes setting.",
         "5",
     ),
 )
@@ -52,15 +57,23 @@ def check(text: str, field_name: str = "text") -> None:
         listed = ", ".join("{" + n + "}" for n in unknown)
         known = ", ".join("{" + p.name + "}" for p in PLACEHOLDERS)
         raise UnknownPlaceholder(
-            f"Unknown placeholder {listed}. Known placeholders: {known}.", field=field_name, placeholders=unknown
+            f"Unknown placeholder {listed}. Known placeholders: {known}.",
+            field=field_name,
+            placeholders=unknown,
         )
 
 
 def describe(company: str, wait_minutes: int) -> list[dict[str, object]]:
-    """The registry as the console and the manager page receive it, with server-side defaults filled in."""
+    """The registry as the console and the manager page receive it. ``default`` is a value the server
+    knows (used unless the console has a better one); ``fallback`` is what stands in for a missing value."""
     defaults = {"company": company, "wait_minutes": str(wait_minutes)}
-    out: list[dict[str, object]] = []
-    for p in PLACEHOLDERS:
-        fallback = dict(p.fallback) if p.fallback else {"*": defaults.get(p.name, "")}
-        out.append({"name": p.name, "description": p.description, "example": p.example, "fallback": fallback})
-    return out
+    return [
+        {
+            "name": p.name,
+            "description": p.description,
+            "example": defaults.get(p.name, p.example),
+            "default": defaults.get(p.name),
+            "fallback": dict(p.fallback),
+        }
+        for p in PLACEHOLDERS
+    ]

@@ -15,12 +15,34 @@ def word_diff(before: str, after: str) -> list[dict[str, str]]:
     """[{"op": "equal" | "insert" | "delete", "text"}], adjacent runs merged; joining the non-delete parts
     gives ``after`` and the non-insert parts give ``before``."""
     a, b = _TOKEN.findall(before), _TOKEN.findall(after)
-    ops: list[dict[str, str]] = []
+    raw: list[tuple[str, str, str]] = []  # (tag, removed, added)
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if tag in ("equal", "delete", "replace"):
-            _push(ops, "equal" if tag == "equal" else "delete", "".join(a[i1:i2]))
-        if tag in ("insert", "replace"):
-            _push(ops, "insert", "".join(b[j1:j2]))
+        raw.append((tag, "".join(a[i1:i2]), "".join(b[j1:j2])))
+    return _grouped(raw)
+
+
+def _grouped(raw: list[tuple[str, str, str]]) -> list[dict[str, str]]:
+    """One deletion and one insertion per changed stretch: a lone space between two changed words joins
+    the stretch, so "Thank you" -> "Many thanks" reads as one replacement, not four fragments."""
+    ops: list[dict[str, str]] = []
+    removed = added = ""
+    for index, (tag, old, new) in enumerate(raw):
+        between_changes = (
+            0 < index < len(raw) - 1
+            and not old.strip()
+            and raw[index + 1][0] != "equal"
+            and (removed or added)
+        )
+        if tag == "equal" and not between_changes:
+            _push(ops, "delete", removed)
+            _push(ops, "insert", added)
+            removed = added = ""
+            _push(ops, "equal", old)
+        else:
+            removed += old
+            added += new
+    _push(ops, "delete", removed)
+    _push(ops, "insert", added)
     return ops
 
 

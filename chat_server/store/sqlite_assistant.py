@@ -24,7 +24,9 @@ class SqliteAssistantStore:
 
     async def list_rules(self, language: str | None = None) -> list[AssistantRule]:
         if language is None:
-            rows = await self.base.db.execute_fetchall("SELECT * FROM assistant_rules ORDER BY language, phrase_key")
+            rows = await self.base.db.execute_fetchall(
+                "SELECT * FROM assistant_rules ORDER BY language, phrase_key"
+            )
         else:
             rows = await self.base.db.execute_fetchall(
                 "SELECT * FROM assistant_rules WHERE language = ? ORDER BY phrase_key", (language,)
@@ -42,8 +44,16 @@ class SqliteAssistantStore:
                 await db.execute(
                     "INSERT INTO assistant_rules (id, language, phrase, phrase_key, reframe, note, updated_at,"
                     " updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (rule_id, draft.language, draft.phrase, phrase_key(draft.phrase), draft.reframe, draft.note,
-                     now, by),
+                    (
+                        rule_id,
+                        draft.language,
+                        draft.phrase,
+                        phrase_key(draft.phrase),
+                        draft.reframe,
+                        draft.note,
+                        now,
+                        by,
+                    ),
                 )
         except sqlite3.IntegrityError:
             raise _duplicate(draft) from None
@@ -51,14 +61,24 @@ class SqliteAssistantStore:
         assert rule is not None
         return rule
 
-    async def update_rule(self, rule_id: str, draft: RuleDraft, *, by: str | None, now: float) -> AssistantRule:
+    async def update_rule(
+        self, rule_id: str, draft: RuleDraft, *, by: str | None, now: float
+    ) -> AssistantRule:
         try:
             async with self.base._write() as db:
                 cursor = await db.execute(
                     "UPDATE assistant_rules SET language = ?, phrase = ?, phrase_key = ?, reframe = ?, note = ?,"
                     " updated_at = ?, updated_by = ? WHERE id = ?",
-                    (draft.language, draft.phrase, phrase_key(draft.phrase), draft.reframe, draft.note, now, by,
-                     rule_id),
+                    (
+                        draft.language,
+                        draft.phrase,
+                        phrase_key(draft.phrase),
+                        draft.reframe,
+                        draft.note,
+                        now,
+                        by,
+                        rule_id,
+                    ),
                 )
                 if cursor.rowcount != 1:
                     raise NotFound("No such assistant rule.")
@@ -120,6 +140,10 @@ def _duplicate(d: RuleDraft) -> Conflict:
 
 def _rule(row: aiosqlite.Row) -> AssistantRule:
     return AssistantRule(
-        language=row["language"], phrase=row["phrase"], reframe=row["reframe"], note=row["note"],
-        id=row["id"], updated_at=row["updated_at"],
+        language=row["language"],
+        phrase=row["phrase"],
+        reframe=row["reframe"],
+        note=row["note"],
+        id=row["id"],
+        updated_at=row["updated_at"],
     )

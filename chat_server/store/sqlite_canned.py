@@ -10,7 +10,14 @@ from typing import Any
 import aiosqlite
 
 from ..canned_models import (
-    NO_USAGE, Actor, AgentUsage, CannedDraft, CannedResponse, CannedVersion, ImportResult, UsageSummary,
+    NO_USAGE,
+    Actor,
+    AgentUsage,
+    CannedDraft,
+    CannedResponse,
+    CannedVersion,
+    ImportResult,
+    UsageSummary,
     content_tuple,
 )
 from ..errors import DuplicateShortcut, NotFound, VersionConflict
@@ -25,8 +32,10 @@ _USAGE_COLUMNS = """
  (SELECT COUNT(*) FROM ratings WHERE conversation_id IN
      (SELECT conversation_id FROM canned_response_usage u WHERE u.canned_response_id = r.id)) AS rated_chats
 """
-_SELECT = f"SELECT r.*, a.name AS owner_name, {_USAGE_COLUMNS} FROM canned_responses r" \
+_SELECT = (
+    f"SELECT r.*, a.name AS owner_name, {_USAGE_COLUMNS} FROM canned_responses r"
     " LEFT JOIN agents a ON a.id = r.owner_id"
+)
 _CONTENT = "shortcut, title, text, category, language, scope, department, owner_id"
 
 
@@ -64,7 +73,8 @@ class SqliteCannedStore:
 
     async def history(self, reply_id: str) -> list[CannedVersion]:
         rows = await self.base.db.execute_fetchall(
-            "SELECT * FROM canned_response_versions WHERE canned_response_id = ? ORDER BY version", (reply_id,)
+            "SELECT * FROM canned_response_versions WHERE canned_response_id = ? ORDER BY version",
+            (reply_id,),
         )
         return [_version(r) for r in rows]
 
@@ -145,7 +155,9 @@ class SqliteCannedStore:
         return cursor.rowcount == 1
 
     # -- usage ---------------------------------------------------------------------------------
-    async def record_usage(self, reply_id: str, agent_id: str, conversation_id: str | None, now: float) -> None:
+    async def record_usage(
+        self, reply_id: str, agent_id: str, conversation_id: str | None, now: float
+    ) -> None:
         async with self.base._write() as db:
             await db.execute(
                 "INSERT INTO canned_response_usage (canned_response_id, agent_id, conversation_id, used_at)"
@@ -195,8 +207,14 @@ async def _insert(
 
 
 async def _save(
-    db: aiosqlite.Connection, reply_id: str, version: int, d: CannedDraft, by: Actor | None, now: float,
-    action: str, reverted_from: int | None,
+    db: aiosqlite.Connection,
+    reply_id: str,
+    version: int,
+    d: CannedDraft,
+    by: Actor | None,
+    now: float,
+    action: str,
+    reverted_from: int | None,
 ) -> None:
     try:
         await db.execute(
@@ -220,20 +238,37 @@ async def _mark_deleted(db: aiosqlite.Connection, row: aiosqlite.Row, by: Actor 
 
 
 async def _snapshot(
-    db: aiosqlite.Connection, reply_id: str, version: int, d: CannedDraft, by: Actor | None, now: float,
-    action: str, reverted_from: int | None,
+    db: aiosqlite.Connection,
+    reply_id: str,
+    version: int,
+    d: CannedDraft,
+    by: Actor | None,
+    now: float,
+    action: str,
+    reverted_from: int | None,
 ) -> None:
     await db.execute(
         f"INSERT INTO canned_response_versions (canned_response_id, version, action, {_CONTENT}, changed_by,"
         " changed_by_name, changed_at, reverted_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (reply_id, version, action, *content_tuple(d), by.id if by else None, by.name if by else None, now,
-         reverted_from),
+        (
+            reply_id,
+            version,
+            action,
+            *content_tuple(d),
+            by.id if by else None,
+            by.name if by else None,
+            now,
+            reverted_from,
+        ),
     )
 
 
 def _duplicate(d: CannedDraft) -> DuplicateShortcut:
-    where = {"global": "the global library", "department": f"department {d.department!r}",
-             "personal": "your personal replies"}[d.scope]
+    where = {
+        "global": "the global library",
+        "department": f"department {d.department!r}",
+        "personal": "your personal replies",
+    }[d.scope]
     return DuplicateShortcut(
         f"The shortcut '{d.shortcut}' is already used in {where} for language '{d.language}'.",
         field="shortcut",
@@ -242,27 +277,44 @@ def _duplicate(d: CannedDraft) -> DuplicateShortcut:
 
 def _row_draft(row: Any) -> CannedDraft:
     return CannedDraft(
-        row["shortcut"], row["title"], row["text"], row["category"], row["language"], row["scope"],
-        row["department"], row["owner_id"],
+        row["shortcut"],
+        row["title"],
+        row["text"],
+        row["category"],
+        row["language"],
+        row["scope"],
+        row["department"],
+        row["owner_id"],
     )
 
 
 def _reply(row: aiosqlite.Row) -> CannedResponse:
     usage = UsageSummary(
-        count=row["usage_count"], last_used_at=row["last_used_at"], rated_chats=row["rated_chats"],
+        count=row["usage_count"],
+        last_used_at=row["last_used_at"],
+        rated_chats=row["rated_chats"],
         average_rating=None if row["average_rating"] is None else round(float(row["average_rating"]), 2),
     )
     return CannedResponse(
         *content_tuple(_row_draft(row)),  # type: ignore[arg-type]
-        id=row["id"], version=row["version"], created_at=row["created_at"], updated_at=row["updated_at"],
-        deleted_at=row["deleted_at"], owner_name=row["owner_name"], usage=usage if usage.count else NO_USAGE,
+        id=row["id"],
+        version=row["version"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        deleted_at=row["deleted_at"],
+        owner_name=row["owner_name"],
+        usage=usage if usage.count else NO_USAGE,
     )
 
 
 def _version(row: aiosqlite.Row) -> CannedVersion:
     return CannedVersion(
         *content_tuple(_row_draft(row)),  # type: ignore[arg-type]
-        canned_response_id=row["canned_response_id"], version=row["version"], action=row["action"],
-        changed_by=row["changed_by"], changed_by_name=row["changed_by_name"], changed_at=row["changed_at"],
+        canned_response_id=row["canned_response_id"],
+        version=row["version"],
+        action=row["action"],
+        changed_by=row["changed_by"],
+        changed_by_name=row["changed_by_name"],
+        changed_at=row["changed_at"],
         reverted_from=row["reverted_from"],
     )

@@ -11,8 +11,8 @@ from .. import canned_serializers as out
 from .. import validation
 from ..canned_models import CATEGORIES, SCOPES
 from ..errors import InvalidPayload, NotFound
-from ..services import canned_io, placeholders
 from ..services import canned_fields as fields
+from ..services import canned_io, placeholders
 from .auth import current_agent, json_body
 from .keys import CANNED, CHAT, CLOCK, SETTINGS, STORE
 
@@ -62,14 +62,21 @@ async def meta(request: web.Request) -> web.Response:
     """What the picker and the editor need besides the replies: languages, categories, placeholders."""
     await current_agent(request)
     settings = request.app[SETTINGS]
-    return web.json_response({
-        "default_language": settings.default_language,
-        "languages": sorted({"en", "ru", "sk", settings.default_language}),
-        "categories": list(CATEGORIES),
-        "scopes": list(SCOPES),
-        "placeholders": placeholders.describe(settings.company_name, settings.default_wait_minutes),
-        "limits": {"text": settings.max_message_length, "title": fields.TITLE_MAX, "shortcut": fields.SHORTCUT_MAX},
-    })
+    return web.json_response(
+        {
+            "default_language": settings.default_language,
+            "languages": list(dict.fromkeys((settings.default_language, *settings.languages))),
+            "departments": [{"key": d.key, "name": d.name} for d in settings.departments],
+            "categories": list(CATEGORIES),
+            "scopes": list(SCOPES),
+            "placeholders": placeholders.describe(settings.company_name, settings.default_wait_minutes),
+            "limits": {
+                "text": settings.max_message_length,
+                "title": fields.TITLE_MAX,
+                "shortcut": fields.SHORTCUT_MAX,
+            },
+        }
+    )
 
 
 async def get_reply(request: web.Request) -> web.Response:

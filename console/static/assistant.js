@@ -3,7 +3,7 @@
 // It never blocks sending. Shown / accepted / ignored counts go to the server in batches
 // (`assistant:feedback`) for the reports; a suggestion still there when the message is sent counts as ignored.
 import { api, getMeta, query, useStylesheet } from "./canned-api.js";
-import { currentLanguage, onLanguageChange } from "./canned-lang.js";
+import { onLanguageChange, resolveLanguage } from "./canned-lang.js";
 import { findSuggestions } from "./phrase-match.js";
 import { ensureWrap, replaceRange, watchValue } from "./reply-box.js";
 import { buildCard, buildOverlay, renderCard, renderMarks, syncOverlay } from "./assistant-view.js";
@@ -11,7 +11,8 @@ import { buildCard, buildOverlay, renderCard, renderMarks, syncOverlay } from ".
 const FLUSH_MS = 10000;
 const SETTLE_MS = 700;
 
-export function mountAssistant({ textarea, socket, language }) {
+// language: a code, or a function returning one; otherwise getContext() decides, as in the picker.
+export function mountAssistant({ textarea, socket, language = null, getContext = () => ({}) }) {
   useStylesheet("/console/static/canned.css");
   const wrap = ensureWrap(textarea);
   const overlay = buildOverlay();
@@ -24,7 +25,8 @@ export function mountAssistant({ textarea, socket, language }) {
     suggestions: [], seen: new Set(), dismissed: new Set(),
     counts: { shown: 0, accepted: 0, ignored: 0 },
   };
-  const lang = () => (typeof language === "function" ? language() : language) || currentLanguage(st.defaultLanguage);
+  const lang = () => (typeof language === "function" ? language() : language)
+    || resolveLanguage(getContext() || {}, st.defaultLanguage);
 
   function rulesFor(l) {
     if (st.rules.has(l)) return st.rules.get(l);

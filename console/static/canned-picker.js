@@ -4,7 +4,7 @@
 // The list is fetched once per language and searched in the browser; a manager's change
 // (`canned:changed` on the socket) refreshes it live.
 import { api, getMeta, query, useStylesheet } from "./canned-api.js";
-import { currentLanguage, onLanguageChange, setLanguage } from "./canned-lang.js";
+import { onLanguageChange, resolveLanguage, setLanguage } from "./canned-lang.js";
 import { prepare, rank } from "./fuzzy.js";
 import { contextValues, fill } from "./placeholders.js";
 import { ensureWrap, replaceRange } from "./reply-box.js";
@@ -21,7 +21,7 @@ export function mountPicker({ textarea, socket, getContext = () => ({}) }) {
   wrap.appendChild(view.root);
 
   const ctx = () => getContext() || {};
-  const language = () => ctx().language || currentLanguage(st.meta ? st.meta.default_language : "en");
+  const language = () => resolveLanguage(ctx(), st.meta ? st.meta.default_language : "en");
 
   async function meta() {
     if (!st.meta) st.meta = await getMeta();
@@ -131,7 +131,7 @@ export function mountPicker({ textarea, socket, getContext = () => ({}) }) {
   }
 
   function changeLanguage(lang) {
-    setLanguage(lang);
+    setLanguage(lang, ctx());
     textarea.focus();
   }
 

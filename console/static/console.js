@@ -69,14 +69,15 @@ function initApp() {
   const socket = window.io("/agent", { transports: ["websocket", "polling"], tryAllTransports: true });
 
   // Canned replies ("/" in the reply box) and the positive-language assistant live in their own modules.
-  mountPicker({
-    textarea: input, socket,
-    getContext: () => {
-      const conv = state.convs.get(state.selected);
-      return { conversationId: conv && !conv.closed ? conv.id : null, visitor: conv && conv.visitor, agent: { name: state.me.name } };
-    },
-  });
-  mountAssistant({ textarea: input, socket });
+  const replyContext = () => {
+    const conv = state.convs.get(state.selected);
+    return {
+      conversationId: conv && !conv.closed ? conv.id : null, language: conv && conv.language,
+      visitor: conv && conv.visitor, agent: { name: state.me.name },
+    };
+  };
+  mountPicker({ textarea: input, socket, getContext: replyContext });
+  mountAssistant({ textarea: input, socket, getContext: replyContext });
 
   function emitAck(event, payload, cb) {
     socket.timeout(ACK_TIMEOUT).emit(event, payload, (err, ack) => {
@@ -111,6 +112,7 @@ function initApp() {
     Object.assign(conv, {
       status: c.status, visitor: c.visitor || conv.visitor || {}, agent: c.agent || conv.agent,
       created_at: c.created_at || conv.created_at, closed: c.status === "closed", rating: c.rating || conv.rating || null,
+      language: c.language || conv.language || null,
     });
     addMessages(conv, c.messages || [], false);
     return conv;

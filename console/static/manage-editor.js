@@ -18,6 +18,7 @@ export function createEditor({ meta, me, notice, defaultLanguage, onChange }) {
   let deleteArmed = null;
 
   for (const c of meta.categories) f.category.appendChild(h("option", { value: c }, categoryLabel(c)));
+  for (const d of meta.departments || []) f.department.appendChild(h("option", { value: d.key }, d.name));
   $("placeholder-chips").replaceChildren(
     h("span", { class: "m-muted" }, "Placeholders:"),
     ...meta.placeholders.map((p) => h("button", {
@@ -65,7 +66,7 @@ export function createEditor({ meta, me, notice, defaultLanguage, onChange }) {
     f.language.value = item ? item.language : defaultLanguage();
     f.category.value = item ? item.category : "greeting";
     f.scope.value = item ? item.scope : "global";
-    f.department.value = item && item.department ? item.department : "";
+    f.department.value = item && item.department ? item.department : (meta.departments[0] || {}).key || "";
     f.text.value = item ? item.text : "";
   }
 

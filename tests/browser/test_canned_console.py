@@ -21,7 +21,9 @@ pytestmark = pytest.mark.browser
 XSS = "<img src=x onerror=alert(1)>"
 
 
-async def console_with_chat(live_server: Any, browser: Any, visitor_name: str | None = "Maria") -> tuple[Page, Any, str]:
+async def console_with_chat(
+    live_server: Any, browser: Any, visitor_name: str | None = "Maria", language: str | None = None
+) -> tuple[Page, Any, str]:
     """An agent signed in and online in the browser, with one chat from a socket visitor selected."""
     email = f"anna.{visitor_name or 'anon'}@example.com".lower()
     await live_server.create_agent(email=email, name="Anna", password=PASSWORD)
@@ -37,6 +39,8 @@ async def console_with_chat(live_server: Any, browser: Any, visitor_name: str | 
     start = {"text": "Hello, my parcel has not arrived"}
     if visitor_name:
         start["name"] = visitor_name
+    if language:
+        start["language"] = language
     ack = await visitor.call("chat:start", start)
     assert ack["ok"], ack
     await expect(page.get_by_test_id("chat-item")).to_have_count(1)
@@ -52,8 +56,10 @@ async def api_get(base_url: str, token: str, path: str) -> Any:
             return await r.json()
 
 
-async def test_picker_inserts_a_filled_reply_the_agent_can_edit(live_server: Any, browser: Any, artifacts: Any) -> None:
-    page, visitor, conversation_id = await console_with_chat(live_server, browser)
+async def test_picker_inserts_a_filled_reply_the_agent_can_edit(
+    live_server: Any, browser: Any, artifacts: Any
+) -> None:
+    page, visitor, _ = await console_with_chat(live_server, browser)
     watch = Watch(page)
     box = page.get_by_test_id("reply-input")
     await box.click()
@@ -92,7 +98,7 @@ async def test_picker_inserts_a_filled_reply_the_agent_can_edit(live_server: Any
 async def test_assistant_highlights_a_negative_phrase_and_tab_accepts_the_reframe(
     live_server: Any, browser: Any, artifacts: Any
 ) -> None:
-    page, visitor, conversation_id = await console_with_chat(live_server, browser)
+    page, visitor, _conversation_id = await console_with_chat(live_server, browser)
     watch = Watch(page)
     box = page.get_by_test_id("reply-input")
     await box.click()
@@ -150,7 +156,7 @@ async def signed_in_page(browser: Any, base_url: str, email: str, path: str) -> 
 async def test_managers_edit_reaches_an_open_console_without_reload(
     live_server: Any, browser: Any, artifacts: Any
 ) -> None:
-    console, visitor, conversation_id = await console_with_chat(live_server, browser)
+    console, _visitor, _conversation_id = await console_with_chat(live_server, browser)
     await live_server.create_agent(email="mia@example.com", name="Mia", password=PASSWORD, role="manager")
     manage = await signed_in_page(browser, live_server.url, "mia@example.com", "/manage/canned")
     m_watch, c_watch = Watch(manage), Watch(console)
@@ -168,7 +174,9 @@ async def test_managers_edit_reaches_an_open_console_without_reload(
     await expect(manage.get_by_test_id("edit-text")).to_have_value(
         "Hi {visitor.name}! I'm {agent.name} from {company}. How can I help you today?"
     )
-    await manage.get_by_test_id("edit-text").fill("Good morning {visitor.name}, welcome to {company}! <b>How</b> can I help?")
+    await manage.get_by_test_id("edit-text").fill(
+        "Good morning {visitor.name}, welcome to {company}! <b>How</b> can I help?"
+    )
     await expect(manage.get_by_test_id("edit-preview")).to_have_text(
         "Good morning Maria, welcome to Acme Support! <b>How</b> can I help?"
     )
@@ -186,7 +194,9 @@ async def test_managers_edit_reaches_an_open_console_without_reload(
     await manage.get_by_test_id("edit-history").click()
     entries = manage.get_by_test_id("history-entry")
     await expect(entries).to_have_count(2)
-    await expect(entries.first.get_by_test_id("history-diff").locator("ins").first).to_contain_text("Good morning")
+    await expect(entries.first.get_by_test_id("history-diff").locator("ins").first).to_contain_text(
+        "Good morning"
+    )
     await manage.screenshot(path=str(artifacts / "manage-history.png"))
     await entries.nth(1).get_by_test_id("history-revert").click()
     await expect(manage.get_by_test_id("notice")).to_contain_text("Reverted to version 1")
@@ -256,3 +266,30 @@ async def test_manager_page_is_for_managers_only(live_server: Any, browser: Any)
     response = await anonymous.goto(live_server.url + "/manage/canned")
     assert response is not None and response.url.endswith("/console")
     await expect(anonymous.get_by_test_id("login-email")).to_be_visible()
+
+
+async def test_conversation_language_picks_replies_and_rules_and_the_agent_can_switch(
+    live_server: Any, browser: Any, artifacts: Any
+) -> None:
+    page, _visitor, _conversation_id = await console_with_chat(live_server, browser, "Мария", language="ru")
+    watch = Watch(page)
+    box = page.get_by_test_id("reply-input")
+    await box.click()
+    await box.press_sequentially("/greet")
+    await expect(page.get_by_test_id("canned-language")).to_have_value("ru")
+    await expect(page.get_by_test_id("canned-preview")).to_have_text(
+        "Здравствуйте, Мария! Меня зовут Anna, я представляю Acme Support. Чем могу помочь?"
+    )
+    await page.screenshot(path=str(artifacts / "canned-picker-ru.png"))
+    await page.get_by_test_id("canned-language").select_option("sk")
+    await expect(page.get_by_test_id("canned-preview")).to_have_text(
+        "Dobrý deň, Мария! Volám sa Anna a som tu za Acme Support. Ako Vám môžem pomôcť?"
+    )
+    await expect(box).to_be_focused()
+    await box.press("Escape")
+    await expect(page.get_by_test_id("canned-picker")).to_be_hidden()
+    await expect(box).to_have_value("/greet")
+    await box.fill("")
+    await box.press_sequentially("Nemôžem to zmeniť.")
+    await expect(page.get_by_test_id("assistant-reframe")).to_have_text("“Nemám možnosť”")
+    assert watch.errors == [] and watch.dialogs == []

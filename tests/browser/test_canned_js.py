@@ -14,17 +14,28 @@ from .test_chat_e2e import PASSWORD
 pytestmark = pytest.mark.browser
 
 SAMPLES = {
-    "en": ["Sorry, I can't help you with that. You have to call the courier.", "I CAN’T do that, no problem.",
-           "Unfortunately, we can't. Unfortunately we don't ship there.\nyou must log in", "hold on please calm down",
-           "All good here."],
-    "ru": ["Извините, я не могу вам помочь. Вы должны позвонить.", "К сожалению, мы не доставляем. Это не ко мне.",
-           "Не волнуйтесь, я не знаю, но я попробую"],
+    "en": [
+        "Sorry, I can't help you with that. You have to call the courier.",
+        "I CAN’T do that, no problem.",
+        "Unfortunately, we can't. Unfortunately we don't ship there.\nyou must log in",
+        "hold on please calm down",
+        "All good here.",
+    ],
+    "ru": [
+        "Извините, я не могу вам помочь. Вы должны позвонить.",
+        "К сожалению, мы не доставляем. Это не ко мне.",
+        "Не волнуйтесь, я не знаю, но я попробую",
+    ],
     "sk": ["Bohužiaľ, nemôžem Vám pomôcť. Musíte počkať.", "To nie je môj problém, neviem."],
 }
 
 PLACEHOLDER_CASES = [
-    ("Hi {visitor.name}! I'm {agent.name} from {company}.", {"visitor.name": "Maria", "agent.name": "Anna"}, "en",
-     "Hi Maria! I'm Anna from Acme Support."),
+    (
+        "Hi {visitor.name}! I'm {agent.name} from {company}.",
+        {"visitor.name": "Maria", "agent.name": "Anna"},
+        "en",
+        "Hi Maria! I'm Anna from Acme Support.",
+    ),
     ("Hi {visitor.name}! Welcome.", {}, "en", "Hi there! Welcome."),
     ("Welcome back, {visitor.name}! Good to see you.", {}, "en", "Welcome back! Good to see you."),
     ("Здравствуйте, {visitor.name}! Чем помочь?", {}, "ru", "Здравствуйте! Чем помочь?"),
@@ -32,15 +43,25 @@ PLACEHOLDER_CASES = [
     ("{visitor.name}, thanks for waiting.", {}, "en", "Thanks for waiting."),
     ("Within {wait_minutes} minutes.", {}, "en", "Within 5 minutes."),
     ("Within {wait_minutes} minutes.", {"wait_minutes": 12}, "en", "Within 12 minutes."),
-    ("Literal {braces here} and {unknown} stay; so does <b>markup</b>.", {}, "en",
-     "Literal {braces here} and {unknown} stay; so does <b>markup</b>."),
-    ("So, to sum up, we are going to: … Does that cover everything?", {}, "en",
-     "So, to sum up, we are going to: … Does that cover everything?"),
+    (
+        "Literal {braces here} and {unknown} stay; so does <b>markup</b>.",
+        {},
+        "en",
+        "Literal {braces here} and {unknown} stay; so does <b>markup</b>.",
+    ),
+    (
+        "So, to sum up, we are going to: … Does that cover everything?",
+        {},
+        "en",
+        "So, to sum up, we are going to: … Does that cover everything?",
+    ),
 ]
 
 
 async def test_console_matcher_agrees_with_the_server(live_server: Any, browser: Any) -> None:
-    manager = await live_server.create_agent(email="mia.js@example.com", name="Mia", password=PASSWORD, role="manager")
+    manager = await live_server.create_agent(
+        email="mia.js@example.com", name="Mia", password=PASSWORD, role="manager"
+    )
     page = await signed_in_page(browser, live_server.url, "mia.js@example.com", "/manage/canned")
     api = Api(live_server.url, await live_server.token_for(manager, PASSWORD))
     for language, texts in SAMPLES.items():
