@@ -37,7 +37,7 @@ from .services.router import Router
 from .services.team import TeamService
 from .store import create_store
 from .store.canned import create_canned_stores
-from .web import accounts, api, assistant_api, canned_api, pages, workflow
+from .web import accounts, api, assistant_api, audit, canned_api, pages, workflow
 from .web.keys import (
     SIO,
     ACCOUNTS, ASSISTANT, AUTH, CANNED, CHAT, CLOCK, LIMITER, PRESENCE, REDIS, ROUTER, SETTINGS, STORE, TEAM,
@@ -100,7 +100,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
         canned=canned, assistant=assistant,
     ))
 
-    app = web.Application(middlewares=[errors, security_headers], client_max_size=MAX_BODY_BYTES)
+    app = web.Application(middlewares=[errors, security_headers, audit.audit], client_max_size=MAX_BODY_BYTES)
     app[SETTINGS] = settings
     app[CLOCK] = clock
     app[STORE] = store
@@ -125,6 +125,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     api.setup(app)
     workflow.setup(app)
     accounts.setup(app)
+    audit.setup(app)
     canned_api.setup(app)
     assistant_api.setup(app)
     app.on_shutdown.append(_close_sockets)
