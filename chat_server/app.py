@@ -141,7 +141,9 @@ async def _close_sockets(app: web.Application) -> None:
     """Disconnect every client before aiohttp waits for open handlers; without this a connected
     console holds shutdown for the whole shutdown timeout. Clients reconnect to another process."""
     with contextlib.suppress(Exception):
-        await app[SIO].shutdown()
+        await asyncio.wait_for(app[SIO].eio.disconnect(), 5)
+    with contextlib.suppress(Exception):
+        await asyncio.wait_for(app[SIO].shutdown(), 5)
 
 
 async def _redis_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -149,8 +151,6 @@ async def _redis_ctx(app: web.Application) -> AsyncIterator[None]:
     if embedded is not None:
         await embedded.start()
     yield
-    with contextlib.suppress(Exception):
-        await app[SIO].shutdown()
     await app[REDIS].aclose()
     if embedded is not None:
         await embedded.stop()
@@ -173,7 +173,7 @@ async def _sweeper_ctx(app: web.Application) -> AsyncIterator[None]:
     """Re-queue what Redis lost, then keep the queue moving: offers that rang out, consoles and
     widgets gone for good, SLA breaches, and a dispatch in case a trigger was missed (e.g. an agent
     came online on another process a moment before a chat started here)."""
-    router, presence, chat = app[ROUTER], app[PRESENCE], app[CHAT]
+    router = app[ROUTER]
     try:
         requeued = await router.reconcile()
         if requeued:

@@ -176,7 +176,12 @@ async def server_factory() -> AsyncIterator[ServerFactory]:
 
     yield start
     for server in reversed(servers):
-        await server.stop()
+        try:
+            await asyncio.wait_for(server.stop(), 20)
+        except TimeoutError:
+            for task in asyncio.all_tasks():
+                task.print_stack(limit=6)
+            raise
 
 
 @pytest.fixture
