@@ -20,6 +20,7 @@ from .realtime.events import Events
 from .realtime.visitor import VisitorNamespace
 from .redis_backend.embedded import EmbeddedRedis
 from .redis_backend.keys import Keys
+from .reports.setup import setup_reports
 from .routing.queue import Queue
 from .security.ratelimit import Limits, RateLimiter
 from .services.accounts import AccountsService
@@ -35,7 +36,7 @@ from .services.router import Router
 from .services.team import TeamService
 from .store import create_store
 from .store.canned import create_canned_stores
-from .web import accounts, api, assistant_api, canned_api, manage_pages, pages, workflow
+from .web import accounts, api, assistant_api, canned_api, pages, workflow
 from .web.keys import (
     ACCOUNTS, ASSISTANT, AUTH, CANNED, CHAT, CLOCK, LIMITER, PRESENCE, REDIS, ROUTER, SETTINGS, STORE, TEAM,
     TEMPLATES,
@@ -84,6 +85,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
         settings=settings, mailer=mailer,
     )
     team = TeamService(store, chat, events, clock)
+    limiter = RateLimiter(redis, settings.redis_prefix, Limits.from_settings(settings))
     canned_store, assistant_store = create_canned_stores(store)
     canned = CannedService(
         canned_store, events, clock,
@@ -91,7 +93,6 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
         settings.default_language,
     )
     assistant = AssistantService(assistant_store, events, clock, settings.max_message_length)
-    limiter = RateLimiter(redis, settings.redis_prefix, Limits.from_settings(settings))
     sio.register_namespace(VisitorNamespace(chat, presence, limiter, settings))
     sio.register_namespace(AgentNamespace(
         chat=chat, team=team, presence=presence, router=router, auth=auth, limiter=limiter, settings=settings,
@@ -125,9 +126,12 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     accounts.setup(app)
     canned_api.setup(app)
     assistant_api.setup(app)
-    manage_pages.setup(app)
     app.on_shutdown.append(_close_sockets)
     app.cleanup_ctx.extend([_redis_ctx, _store_ctx, _canned_seed_ctx, _sweeper_ctx])
+    setup_reports(
+        app, settings=settings, store=store, redis=redis, keys=keys, clock=clock,  # type: ignore[arg-type]
+        events=events, auth=auth, sio=sio,
+    )
     return app
 
 

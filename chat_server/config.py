@@ -40,7 +40,6 @@ class Settings:
     session_ttl_hours: int = 12
     company_name: str = "Acme Support"
     default_language: str = "en"
-    default_wait_minutes: int = 5
     languages: tuple[str, ...] = ("en", "ru", "sk")
     visitor_abandon_s: int = 120
     queue_when_unstaffed: bool = False
@@ -60,6 +59,21 @@ class Settings:
         if not key:
             return self.departments[0]
         return next((d for d in self.departments if d.key == key), None)
+    # Ratings, reports and quality review (docs/reports.md).
+    rating_scale: str = "stars5"
+    rating_window_hours: int = 72
+    timezone: str = "UTC"
+    dashboard_refresh_s: int = 5
+    qa_sample_size: int = 5
+    qa_period_days: int = 7
+    qa_seed: str = "quality"
+    qa_rubric: tuple[str, ...] = (
+        "Greeting", "Understanding the request", "Positive language", "Solution", "Timeline given", "Summary",
+    )
+
+    def __post_init__(self) -> None:
+        _check_reporting(self)
+    default_wait_minutes: int = 5
 
     @property
     def data_path(self) -> Path:
@@ -75,6 +89,26 @@ class Settings:
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **{k: _coerce(k, v) for k, v in changes.items()})
+
+
+RATING_SCALES = ("stars5", "three", "thumbs")
+
+
+def _check_reporting(s: Settings) -> None:
+    """Fail at start-up, not on the first report, when a reporting setting cannot work."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    if s.rating_scale not in RATING_SCALES:
+        raise ConfigError(f"rating_scale must be one of {', '.join(RATING_SCALES)}, not {s.rating_scale!r}")
+    try:
+        ZoneInfo(s.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"timezone {s.timezone!r} is not a known Area/City time zone") from None
+    for name in ("rating_window_hours", "dashboard_refresh_s", "qa_sample_size", "qa_period_days"):
+        if getattr(s, name) < 1:
+            raise ConfigError(f"setting {name!r} must be at least 1")
+    if not s.qa_rubric or len(set(s.qa_rubric)) != len(s.qa_rubric):
+        raise ConfigError("qa_rubric must list at least one criterion, each once")
 
 
 def _field_types() -> dict[str, Any]:

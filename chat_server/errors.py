@@ -74,6 +74,11 @@ class AlreadyRated(ChatError):
     http_status = 409
 
 
+class RatingExpired(ChatError):
+    code = "rating_expired"
+    http_status = 409
+
+
 class Conflict(ChatError):
     code = "conflict"
     http_status = 409

@@ -49,6 +49,7 @@ class Rating:
     score: int
     comment: str | None
     created_at: float
+    scale: str = "stars5"  # what the visitor answered on; score is always 1..5 (services/ratings.py)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from typing import Any
 from .clock import to_iso
 from .models import Agent, Conversation, FollowUp, Message, Note, Rating
 from .routing.queue import QueueStatus
+from .services.ratings import answer
 
 
 def _iso(ts: float | None) -> str | None:
@@ -29,7 +30,13 @@ def message(m: Message) -> dict[str, Any]:
 def rating(r: Rating | None) -> dict[str, Any] | None:
     if r is None:
         return None
-    return {"score": r.score, "comment": r.comment, "created_at": to_iso(r.created_at)}
+    return {
+        "score": r.score,
+        "scale": r.scale,
+        "value": answer(r.scale, r.score),
+        "comment": r.comment,
+        "created_at": to_iso(r.created_at),
+    }
 
 
 def agent(a: Agent, *, status: str | None = None, capacity: int | None = None) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from .. import serializers, validation
 from ..config import Settings
 from ..errors import Unauthorized
 from ..models import Visitor
+from ..services import ratings
 from ..services.chat import ChatService, StartRequest
 from ..errors import RateLimited
 from ..security.addresses import environ_ip
@@ -43,7 +44,11 @@ class VisitorNamespace(ChatNamespace):
             current = serializers.conversation_for_visitor(
                 conversation, await self.chat.queue_status(conversation)
             )
-        await self.emit("session", {"visitor_token": token, "conversation": current}, to=sid)
+        await self.emit(
+            "session",
+            {"visitor_token": token, "conversation": current, "rating_scale": self.chat.rating_scale},
+            to=sid,
+        )
 
     async def _follow(self, sid: str, conversation_id: str) -> None:
         await self.enter_room(sid, visitor_room(conversation_id))
@@ -154,9 +159,8 @@ class VisitorNamespace(ChatNamespace):
     async def rate(self, sid: str, data: dict[str, Any]) -> dict[str, Any]:
         visitor = await self._visitor(sid)
         conversation_id = validation.conversation_id(data)
-        score = validation.integer(data, "score", minimum=1, maximum=5)
+        score = ratings.parse_score(self.chat.rating_scale, data)
         comment = validation.text(data, "comment", max_length=self.settings.max_message_length, required=False)
         conversation = await self.chat.visitor_conversation(visitor, conversation_id)
-        assert score is not None
         rating = await self.chat.rate(conversation, score, comment)
         return {"rating": serializers.rating(rating)}

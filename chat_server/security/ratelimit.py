@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import dataclass
 from pathlib import Path
 
 import redis.asyncio as aioredis
+from redis.exceptions import RedisError
 
 from ..errors import RateLimited
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -33,8 +37,14 @@ class RateLimiter:
         for identity in identities:
             if not identity or limit.limit <= 0:
                 continue
-            wait_ms = int(await self._script(keys=[self._key(limit, identity)],
-                                             args=[limit.limit, limit.window_s * 1000, cost]))
+            try:
+                wait_ms = int(await self._script(keys=[self._key(limit, identity)],
+                                                 args=[limit.limit, limit.window_s * 1000, cost]))
+            except RedisError as exc:
+                # Fail open: with Redis down the chat still answers (and says what is unavailable)
+                # rather than refusing every visitor at the door.
+                log.warning("rate limit %s not checked, Redis unavailable: %s", limit.name, exc)
+                return
             if wait_ms > 0:
                 retry = max(1, math.ceil(wait_ms / 1000))
                 raise RateLimited(f"Too many attempts; try again in {retry} s.", retry_after_s=retry)

@@ -20,6 +20,7 @@ from ..errors import (
     ConversationNotFound,
     InvalidPayload,
     NotClosed,
+    RatingExpired,
 )
 from ..ids import hash_secret, new_secret
 from ..models import Agent, Conversation, Message, Rating, Visitor
@@ -70,6 +71,8 @@ class ChatService:
         self.settings = settings
         self.mailer = mailer
         self.default_capacity = settings.agent_capacity
+        self.rating_scale = settings.rating_scale
+        self.rating_window_s = settings.rating_window_hours * 3600
 
     # -- visitors ------------------------------------------------------------------------------
     async def visitor_session(self, token: object) -> tuple[Visitor, str, Conversation | None]:
@@ -82,7 +85,13 @@ class ChatService:
             token = new_secret()
             visitor = await self.store.create_visitor(hash_secret(token), self.clock.now())
         assert isinstance(token, str)
-        return visitor, token, await self.store.find_visitor_conversation(visitor.id)
+        conversation = await self.store.find_visitor_conversation(visitor.id)
+        if conversation is not None and not conversation.is_open and not self._can_rate(conversation):
+            conversation = None  # an unrated chat is offered for rating only within the window
+        return visitor, token, conversation
+
+    def _can_rate(self, conversation: Conversation) -> bool:
+        return self.clock.now() - (conversation.closed_at or 0.0) <= self.rating_window_s
 
     def language_for(self, requested: str | None) -> str:
         return requested if requested in self.settings.languages else self.settings.default_language
@@ -271,9 +280,15 @@ class ChatService:
         return closed
 
     async def rate(self, conversation: Conversation, score: int, comment: str | None) -> Rating:
+        """``score`` is already on the stored 1..5 axis (services/ratings.py)."""
         if conversation.is_open:
             raise NotClosed("A chat can be rated once it has ended.")
-        rating = await self.store.add_rating(conversation.id, score, comment, self.clock.now())
+        if not self._can_rate(conversation):
+            raise RatingExpired("The time to rate this chat has passed.")
+        rating = await self.store.add_rating(
+            conversation.id, score, comment, self.clock.now(), scale=self.rating_scale
+        )
+        await self.events.to_managers("chat:rated", {"conversation_id": conversation.id})
         if conversation.agent_id:
             await self.events.to_agent(
                 conversation.agent_id, "chat:rated",

@@ -337,22 +337,25 @@ class SqliteStore(WorkflowStoreMixin):
         return [_message(r) for r in rows]
 
     # -- ratings -------------------------------------------------------------------------------
-    async def add_rating(self, conversation_id: str, score: int, comment: str | None, now: float) -> Rating:
+    async def add_rating(
+        self, conversation_id: str, score: int, comment: str | None, now: float, scale: str = "stars5"
+    ) -> Rating:
         try:
             async with self._write() as db:
                 await db.execute(
-                    "INSERT INTO ratings (conversation_id, score, comment, created_at) VALUES (?, ?, ?, ?)",
-                    (conversation_id, score, comment, now),
+                    "INSERT INTO ratings (conversation_id, score, comment, created_at, scale)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (conversation_id, score, comment, now, scale),
                 )
         except sqlite3.IntegrityError:
             raise AlreadyRated("This conversation has been rated already.") from None
-        return Rating(conversation_id=conversation_id, score=score, comment=comment, created_at=now)
+        return Rating(conversation_id, score, comment, now, scale)
 
     async def get_rating(self, conversation_id: str) -> Rating | None:
         row = await self._one("SELECT * FROM ratings WHERE conversation_id = ?", (conversation_id,))
         if row is None:
             return None
-        return Rating(row["conversation_id"], row["score"], row["comment"], row["created_at"])
+        return Rating(row["conversation_id"], row["score"], row["comment"], row["created_at"], row["scale"])
 
 
 def _agent(row: aiosqlite.Row) -> Agent:

@@ -10,6 +10,9 @@ from ..clock import Clock
 from ..config import Settings
 from ..security.ratelimit import RateLimiter
 from ..services.accounts import AccountsService
+from ..reports.dashboard import DashboardService
+from ..reports.qa import QaService
+from ..reports.service import ReportService
 from ..services.assistant import AssistantService
 from ..services.auth import AuthService
 from ..services.canned import CannedService
@@ -31,6 +34,9 @@ ACCOUNTS = web.AppKey("accounts", AccountsService)
 ROUTER = web.AppKey("router", Router)
 PRESENCE = web.AppKey("presence", Presence)
 LIMITER = web.AppKey("limiter", RateLimiter)
+REPORTS = web.AppKey("reports", ReportService)
+QA = web.AppKey("qa", QaService)
+DASHBOARD = web.AppKey("dashboard", DashboardService)
 # Canned replies and the positive-language assistant (services/canned.py, services/assistant.py).
 CANNED = web.AppKey("canned", CannedService)
 ASSISTANT = web.AppKey("assistant", AssistantService)

@@ -1,0 +1,130 @@
+"""Read-only queries behind the reports, on the SqliteStore's connection.
+
+Each figure comes from one named query. Those returning ``{}`` stand for data other features are
+still adding (missed offers, outcomes, canned replies, assistant suggestions); when their tables
+land, only the query changes and the reports fill in.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ..reports.facts import ConversationFacts, Participation, QaFact, RatingFact, ReportFacts
+from .sqlite import SqliteStore
+
+_IN_RANGE = "c.created_at >= ? AND c.created_at < ?"
+
+
+class ReportStore:
+    """Conversations that *started* in [start, end) with their participants, replies and ratings."""
+
+    def __init__(self, store: SqliteStore) -> None:
+        self.store = store
+
+    async def facts(self, start: float, end: float) -> ReportFacts:
+        return ReportFacts(
+            conversations=await self.conversation_facts(start, end),
+            qa=await self.qa_reviews(start, end),
+            missed_by_agent=await self.missed_offers_by_agent(start, end),
+            canned_by_agent=await self.canned_uses_by_agent(start, end),
+            suggestions_by_agent=await self.suggestion_uses_by_agent(start, end),
+        )
+
+    async def conversation_facts(self, start: float, end: float) -> list[ConversationFacts]:
+        db = self.store.db
+        rows = await db.execute_fetchall(
+            f"SELECT c.id, c.created_at, c.closed_at, c.closed_by, r.score, r.scale, r.comment,"
+            f" r.created_at AS rated_at FROM conversations c LEFT JOIN ratings r ON r.conversation_id = c.id"
+            f" WHERE {_IN_RANGE} ORDER BY c.created_at, c.id",
+            (start, end),
+        )
+        participants = await self.participations(start, end)
+        resolutions = await self.resolutions(start, end)
+        out = []
+        for row in rows:
+            rating = None
+            if row["score"] is not None:
+                rating = RatingFact(row["score"], row["scale"], row["comment"], row["rated_at"])
+            out.append(
+                ConversationFacts(
+                    id=row["id"],
+                    created_at=row["created_at"],
+                    closed_at=row["closed_at"],
+                    closed_by=row["closed_by"],
+                    participants=tuple(participants.get(row["id"], ())),
+                    rating=rating,
+                    resolution=resolutions.get(row["id"]),
+                )
+            )
+        return out
+
+    async def participations(self, start: float, end: float) -> dict[str, list[Participation]]:
+        """Who took part, in joining order, with each one's first reply after joining."""
+        rows = await self.store.db.execute_fetchall(
+            "SELECT ca.conversation_id, ca.agent_id, ca.joined_at,"
+            " (SELECT MIN(m.created_at) FROM messages m WHERE m.conversation_id = ca.conversation_id"
+            "   AND m.author_kind = 'agent' AND m.author_id = ca.agent_id AND m.created_at >= ca.joined_at)"
+            "   AS first_reply_at"
+            " FROM conversation_agents ca JOIN conversations c ON c.id = ca.conversation_id"
+            f" WHERE {_IN_RANGE}"
+            " ORDER BY ca.conversation_id, ca.joined_at, ca.agent_id",
+            (start, end),
+        )
+        out: dict[str, list[Participation]] = defaultdict(list)
+        for r in rows:
+            out[r["conversation_id"]].append(
+                Participation(r["agent_id"], r["joined_at"], r["first_reply_at"])
+            )
+        return out
+
+    async def qa_reviews(self, start: float, end: float) -> list[QaFact]:
+        rows = await self.store.db.execute_fetchall(
+            "SELECT q.conversation_id, q.agent_id, q.points, q.max_points FROM qa_reviews q"
+            f" JOIN conversations c ON c.id = q.conversation_id WHERE {_IN_RANGE}",
+            (start, end),
+        )
+        return [QaFact(r[0], r[1], r[2], r[3]) for r in rows]
+
+    async def resolutions(self, start: float, end: float) -> dict[str, str]:
+        """conversation id -> "resolved" | "follow_up". Not recorded yet: {} until chats get an outcome."""
+        return {}
+
+    async def missed_offers_by_agent(self, start: float, end: float) -> dict[str, int]:
+        """agent id -> chats offered to the agent and not taken. Not recorded yet: {} until offers land."""
+        return {}
+
+    async def canned_uses_by_agent(self, start: float, end: float) -> dict[str, int]:
+        """agent id -> canned replies inserted. Not recorded yet: {} until canned-reply usage is logged."""
+        return {}
+
+    async def suggestion_uses_by_agent(self, start: float, end: float) -> dict[str, int]:
+        """agent id -> assistant suggestions used. Not recorded yet: {} until the assistant logs them."""
+        return {}
+
+    # -- the live dashboard ----------------------------------------------------------------------
+    async def queued_summary(self) -> tuple[int, float | None]:
+        """(conversations waiting, when the longest-waiting one started) straight from the database,
+        so every process agrees and a Redis restart does not reset the clock."""
+        row = await self.store._one(
+            "SELECT COUNT(*), MIN(created_at) FROM conversations WHERE status = 'queued'"
+        )
+        return (int(row[0]), row[1]) if row else (0, None)
+
+    async def day_summary(self, start: float, end: float) -> dict[str, float | int | None]:
+        """Chats started and ratings given in [start, end): the dashboard's "today"."""
+        chats = await self.store._one(
+            "SELECT COUNT(*), SUM(closed_at IS NOT NULL), SUM(status = 'assigned')"
+            " FROM conversations WHERE created_at >= ? AND created_at < ?",
+            (start, end),
+        )
+        rated = await self.store._one(
+            "SELECT COUNT(*), AVG(score) FROM ratings WHERE created_at >= ? AND created_at < ?", (start, end)
+        )
+        assert chats is not None and rated is not None
+        return {
+            "chats": int(chats[0]),
+            "closed": int(chats[1] or 0),
+            "active": int(chats[2] or 0),
+            "ratings": int(rated[0]),
+            "rating_average": rated[1],
+        }
