@@ -17,6 +17,7 @@ from .clock import Clock
 from .config import Settings
 from .realtime.agent import AgentNamespace
 from .realtime.events import Events
+from .realtime.redis_manager import WatchedRedisManager
 from .realtime.visitor import VisitorNamespace
 from .redis_backend.embedded import EmbeddedRedis
 from .redis_backend.keys import Keys
@@ -36,8 +37,9 @@ from .services.router import Router
 from .services.team import TeamService
 from .store import create_store
 from .store.canned import create_canned_stores
-from .web import accounts, api, assistant_api, canned_api, pages, workflow
+from .web import accounts, api, assistant_api, audit, canned_api, pages, workflow
 from .web.keys import (
+    SIO,
     ACCOUNTS, ASSISTANT, AUTH, CANNED, CHAT, CLOCK, LIMITER, PRESENCE, REDIS, ROUTER, SETTINGS, STORE, TEAM,
     TEMPLATES,
 )
@@ -47,7 +49,6 @@ from .web.pages import CONSOLE_DIR
 log = logging.getLogger(__name__)
 
 EMBEDDED = web.AppKey("embedded_redis", EmbeddedRedis)
-SIO = web.AppKey("sio", socketio.AsyncServer)
 # A JSON body or socket frame larger than this is refused before parsing.
 MAX_BODY_BYTES = 256 * 1024
 # One Socket.IO frame: a 4,000-character message is at most 16 KB of UTF-8; Engine.IO's 1 MB default
@@ -65,7 +66,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
 
     sio = socketio.AsyncServer(
         async_mode="aiohttp",
-        client_manager=socketio.AsyncRedisManager(redis_url, channel=keys.socketio_channel),
+        client_manager=WatchedRedisManager(redis_url, channel=keys.socketio_channel),
         cors_allowed_origins="*" if "*" in settings.allowed_origins else list(settings.allowed_origins),
         max_http_buffer_size=MAX_FRAME_BYTES,
     )
@@ -85,7 +86,6 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
         settings=settings, mailer=mailer,
     )
     team = TeamService(store, chat, events, clock)
-    limiter = RateLimiter(redis, settings.redis_prefix, Limits.from_settings(settings))
     canned_store, assistant_store = create_canned_stores(store)
     canned = CannedService(
         canned_store, events, clock,
@@ -93,13 +93,14 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
         settings.default_language,
     )
     assistant = AssistantService(assistant_store, events, clock, settings.max_message_length)
+    limiter = RateLimiter(redis, settings.redis_prefix, Limits.from_settings(settings))
     sio.register_namespace(VisitorNamespace(chat, presence, limiter, settings))
     sio.register_namespace(AgentNamespace(
         chat=chat, team=team, presence=presence, router=router, auth=auth, limiter=limiter, settings=settings,
         canned=canned, assistant=assistant,
     ))
 
-    app = web.Application(middlewares=[errors, security_headers], client_max_size=MAX_BODY_BYTES)
+    app = web.Application(middlewares=[errors, security_headers, audit.audit], client_max_size=MAX_BODY_BYTES)
     app[SETTINGS] = settings
     app[CLOCK] = clock
     app[STORE] = store
@@ -124,6 +125,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     api.setup(app)
     workflow.setup(app)
     accounts.setup(app)
+    audit.setup(app)
     canned_api.setup(app)
     assistant_api.setup(app)
     app.on_shutdown.append(_close_sockets)
@@ -196,6 +198,12 @@ async def _sweeper_ctx(app: web.Application) -> AsyncIterator[None]:
 
 async def sweep_once(app: web.Application) -> None:
     """One pass of the periodic housekeeping; tests call it directly with a fake clock."""
+    sio = app[SIO]
+    if not sio.manager_initialized:
+        # Listen from the start, not from the first client: /healthz must be able to tell.
+        sio.manager_initialized = True
+        sio.manager.initialize()
+    await sio.manager.probe()
     await app[ROUTER].sweep_offers()
     await app[PRESENCE].sweep_gone_agents()
     await app[CHAT].close_abandoned()

@@ -40,6 +40,7 @@ class Settings:
     session_ttl_hours: int = 12
     company_name: str = "Acme Support"
     default_language: str = "en"
+    default_wait_minutes: int = 5
     languages: tuple[str, ...] = ("en", "ru", "sk")
     visitor_abandon_s: int = 120
     queue_when_unstaffed: bool = False
@@ -73,7 +74,6 @@ class Settings:
 
     def __post_init__(self) -> None:
         _check_reporting(self)
-    default_wait_minutes: int = 5
 
     @property
     def data_path(self) -> Path:

@@ -13,13 +13,13 @@ from ..errors import Forbidden, InvalidPayload, InvalidStatus, Unauthorized
 from ..models import Agent
 from ..services.assistant import AssistantService
 from ..services.auth import AuthService
+from ..services.canned import CannedService
 from ..errors import RateLimited
 from ..security.addresses import environ_ip
 from ..security.ratelimit import RateLimiter
 from ..services.chat import ChatService
 from ..services.presence import AGENT_STATUSES, Presence
 from ..services.router import Router
-from ..services.canned import CannedService
 from ..services.team import TeamService
 from .agent_canned import CannedEvents
 from .base import ChatNamespace, event

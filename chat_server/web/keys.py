@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import jinja2
+import socketio
 import redis.asyncio as aioredis
 from aiohttp import web
 
@@ -40,3 +41,4 @@ DASHBOARD = web.AppKey("dashboard", DashboardService)
 # Canned replies and the positive-language assistant (services/canned.py, services/assistant.py).
 CANNED = web.AppKey("canned", CannedService)
 ASSISTANT = web.AppKey("assistant", AssistantService)
+SIO = web.AppKey("sio", socketio.AsyncServer)
