@@ -73,10 +73,7 @@ async def manage_canned(request: web.Request) -> web.Response:
         return response
     settings = request.app[SETTINGS]
     return render(
-        request,
-        "manage_canned.html",
-        agent=serializers.agent(agent),
-        default_language=settings.default_language,
+        request, "manage_canned.html", agent=serializers.agent(agent), default_language=settings.default_language
     )
 
 
