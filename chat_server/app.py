@@ -22,11 +22,16 @@ from .redis_backend.embedded import EmbeddedRedis
 from .redis_backend.keys import Keys
 from .reports.setup import setup_reports
 from .routing.queue import Queue
+from .services.accounts import AccountsService
 from .services.auth import AuthService
 from .services.chat import ChatService
+from .services.mailer import Mailer
+from .services.presence import Presence
+from .services.router import Router
+from .services.team import TeamService
 from .store import create_store
-from .web import api, pages
-from .web.keys import AUTH, CHAT, CLOCK, REDIS, SETTINGS, STORE, TEMPLATES
+from .web import accounts, api, pages, workflow
+from .web.keys import ACCOUNTS, AUTH, CHAT, CLOCK, PRESENCE, REDIS, ROUTER, SETTINGS, STORE, TEAM, TEMPLATES
 from .web.middleware import errors, security_headers
 from .web.pages import CONSOLE_DIR
 
@@ -54,15 +59,24 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     )
     store = create_store(settings)
     events = Events(sio)
-    queue = Queue(redis, keys, settings.default_handle_time_s)
+    queue = Queue(redis, keys, settings.default_handle_time_s, settings.departments)
     auth = AuthService(store, clock, settings.session_ttl_hours)
-    chat = ChatService(
-        store=store, queue=queue, redis=redis, keys=keys, events=events, clock=clock,
-        default_capacity=settings.agent_capacity,
-        rating_scale=settings.rating_scale, rating_window_s=settings.rating_window_hours * 3600,
+    router = Router(store=store, queue=queue, redis=redis, keys=keys, events=events, clock=clock, settings=settings)
+    presence = Presence(
+        store=store, queue=queue, router=router, redis=redis, keys=keys, events=events, clock=clock,
+        default_capacity=settings.agent_capacity, disconnect_grace_s=settings.agent_disconnect_grace_s,
+        abandon_s=settings.visitor_abandon_s,
     )
-    sio.register_namespace(VisitorNamespace(chat, settings))
-    sio.register_namespace(AgentNamespace(chat, auth, settings))
+    mailer = Mailer(settings.smtp_host, settings.smtp_port, settings.smtp_from, settings.company_name)
+    chat = ChatService(
+        store=store, queue=queue, router=router, presence=presence, events=events, clock=clock,
+        settings=settings, mailer=mailer,
+    )
+    team = TeamService(store, chat, events, clock)
+    sio.register_namespace(VisitorNamespace(chat, presence, settings))
+    sio.register_namespace(AgentNamespace(
+        chat=chat, team=team, presence=presence, router=router, auth=auth, settings=settings
+    ))
 
     app = web.Application(middlewares=[errors, security_headers], client_max_size=MAX_BODY_BYTES)
     app[SETTINGS] = settings
@@ -71,6 +85,10 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     app[REDIS] = redis
     app[AUTH] = auth
     app[CHAT] = chat
+    app[TEAM] = team
+    app[ROUTER] = router
+    app[PRESENCE] = presence
+    app[ACCOUNTS] = AccountsService(store, auth, chat, presence, sio)
     app[SIO] = sio
     app[TEMPLATES] = jinja2.Environment(
         loader=jinja2.FileSystemLoader(CONSOLE_DIR / "templates"), autoescape=True
@@ -80,11 +98,11 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     sio.attach(app)
     pages.setup(app)
     api.setup(app)
+    workflow.setup(app)
+    accounts.setup(app)
     app.cleanup_ctx.extend([_redis_ctx, _store_ctx, _sweeper_ctx])
-    setup_reports(
-        app, settings=settings, store=store, redis=redis, keys=keys, clock=clock,  # type: ignore[arg-type]
-        events=events, chat=chat, auth=auth, sio=sio,
-    )
+    setup_reports(app, settings=settings, store=store, redis=redis, keys=keys, clock=clock,  # type: ignore[arg-type]
+                  events=events, auth=auth, sio=sio)
     return app
 
 
@@ -107,11 +125,12 @@ async def _store_ctx(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _sweeper_ctx(app: web.Application) -> AsyncIterator[None]:
-    """Re-queue what Redis lost, then keep the queue moving even if a trigger was missed
-    (e.g. an agent came online on another process a moment before a chat started here)."""
-    chat = app[CHAT]
+    """Re-queue what Redis lost, then keep the queue moving: offers that rang out, consoles and
+    widgets gone for good, SLA breaches, and a dispatch in case a trigger was missed (e.g. an agent
+    came online on another process a moment before a chat started here)."""
+    router, presence, chat = app[ROUTER], app[PRESENCE], app[CHAT]
     try:
-        requeued = await chat.reconcile()
+        requeued = await router.reconcile()
         if requeued:
             log.info("re-queued %d waiting conversations from the database", requeued)
     except Exception:
@@ -121,7 +140,7 @@ async def _sweeper_ctx(app: web.Application) -> AsyncIterator[None]:
         while True:
             await asyncio.sleep(SWEEP_INTERVAL_S)
             try:
-                await chat.dispatch()
+                await sweep_once(app)
             except Exception as exc:  # keep sweeping: Redis or the database may come back
                 log.warning("queue sweep failed: %s", exc)
 
@@ -130,3 +149,12 @@ async def _sweeper_ctx(app: web.Application) -> AsyncIterator[None]:
     task.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await task
+
+
+async def sweep_once(app: web.Application) -> None:
+    """One pass of the periodic housekeeping; tests call it directly with a fake clock."""
+    await app[ROUTER].sweep_offers()
+    await app[PRESENCE].sweep_gone_agents()
+    await app[CHAT].close_abandoned()
+    await app[ROUTER].sweep_sla()
+    await app[ROUTER].dispatch()

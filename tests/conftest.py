@@ -3,14 +3,19 @@ Redis on this machine (each test gets its own key prefix) and a fresh SQLite fil
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
+import subprocess
+import tempfile
+import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 import redis.asyncio as aioredis
 from aiohttp import web
 
@@ -18,13 +23,41 @@ from chat_server.app import create_app
 from chat_server.clock import Clock
 from chat_server.config import Settings, load_settings
 from chat_server.models import Agent
+from chat_server.redis_backend.embedded import redis_executable
 from chat_server.services.chat import ChatService
 from chat_server.store import Store
-from chat_server.web.keys import AUTH, CHAT, STORE
+from chat_server.services.presence import Presence
+from chat_server.services.router import Router
+from chat_server.web.keys import AUTH, CHAT, PRESENCE, ROUTER, STORE
 
 from .helpers import Peer, login
 
-REDIS_URL = os.environ.get("CHAT_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def _test_redis_url() -> str:
+    """The machine's Redis, or the embedded one when none answers (a laptop without Redis)."""
+    url = os.environ.get("CHAT_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+        return url
+    except redis.RedisError:
+        if "CHAT_TEST_REDIS_URL" in os.environ:
+            raise
+    folder = Path(tempfile.mkdtemp(prefix="chat-test-redis-"))
+    sock = folder / "redis.sock"
+    proc = subprocess.Popen(
+        [redis_executable(), "--port", "0", "--unixsocket", str(sock), "--save", "", "--dir", str(folder)],
+        stdout=subprocess.DEVNULL,
+    )
+    atexit.register(proc.terminate)
+    for _ in range(100):
+        if sock.exists():
+            break
+        time.sleep(0.05)
+    return f"unix://{sock}"
+
+
+REDIS_URL = _test_redis_url()
 ARTIFACTS = Path(__file__).parent / "artifacts"
 CHROMIUM = os.environ.get("CHAT_TEST_CHROMIUM", "/usr/bin/chromium")
 
@@ -55,7 +88,9 @@ async def redis_client() -> AsyncIterator[aioredis.Redis]:
 
 @pytest.fixture
 def settings(tmp_path: Path, redis_prefix: str) -> Settings:
-    return load_settings(env={}, redis_url=REDIS_URL, redis_prefix=redis_prefix, data_dir=str(tmp_path / "data"))
+    # Most tests start chats before any agent is online and expect them to queue.
+    return load_settings(env={}, redis_url=REDIS_URL, redis_prefix=redis_prefix, data_dir=str(tmp_path / "data"),
+                         queue_when_unstaffed=True)
 
 
 class LiveServer:
@@ -74,6 +109,14 @@ class LiveServer:
     @property
     def chat(self) -> ChatService:
         return self.app[CHAT]
+
+    @property
+    def router(self) -> Router:
+        return self.app[ROUTER]
+
+    @property
+    def presence(self) -> Presence:
+        return self.app[PRESENCE]
 
     async def create_agent(
         self, email: str | None = None, name: str = "Anna", password: str = "password123",

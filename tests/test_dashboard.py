@@ -51,7 +51,7 @@ async def test_the_dashboard_follows_the_queue_live(settings, server_factory):
     # The same snapshot over HTTP, with the longest wait counted from the oldest waiting chat.
     other = await server.visitor()
     await other.next("session")
-    await server.chat.set_agent_status(anna, "away")
+    await server.presence.set_agent_status(anna, "away")
     assert (await other.call("chat:start", {"text": "Hello?"}))["ok"]
     clock.advance(42)
     status, body = await http_get(server, "/api/dashboard", await server.token_for(mia))

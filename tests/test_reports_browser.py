@@ -114,7 +114,7 @@ async def test_dashboard_updates_when_a_chat_starts(live_server, browser, artifa
     assert "1 / 3" in await page.locator("[data-testid=dashboard-agents]").inner_text()
 
     # No agent free now: the next visitor waits, and the tile shows it.
-    await live_server.chat.set_agent_status(anna, "away")
+    await live_server.presence.set_agent_status(anna, "away")
     second = await live_server.visitor()
     await second.next("session")
     assert (await second.call("chat:start", {"text": "Is anyone there?"}))["ok"]

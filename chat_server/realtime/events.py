@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import socketio
 
 VISITOR_NS = "/visitor"
 AGENT_NS = "/agent"
-MANAGE_NS = "/manage"
-MANAGERS_ROOM = "managers"
 
 
 def visitor_room(conversation_id: str) -> str:
@@ -21,9 +20,22 @@ def agent_room(agent_id: str) -> str:
     return f"agent:{agent_id}"
 
 
+def watch_room(conversation_id: str) -> str:
+    """Managers supervising a conversation (read-only)."""
+    return f"watch:{conversation_id}"
+
+
+MANAGERS_ROOM = "managers"
+MANAGE_NS = "/manage"
+DASHBOARDS_ROOM = "dashboards"
+
+
 class Events:
     def __init__(self, sio: socketio.AsyncServer) -> None:
         self.sio = sio
+        # Told (synchronously; must not block) the name of every change managers hear about, and of
+        # changes they do not get an event for (a rating): the live dashboard refreshes on these.
+        self.change_listeners: list[Callable[[str], None]] = []
 
     async def to_visitor(self, conversation_id: str, event: str, data: dict[str, Any]) -> None:
         await self.sio.emit(event, data, room=visitor_room(conversation_id), namespace=VISITOR_NS)
@@ -31,6 +43,19 @@ class Events:
     async def to_agent(self, agent_id: str, event: str, data: dict[str, Any]) -> None:
         await self.sio.emit(event, data, room=agent_room(agent_id), namespace=AGENT_NS)
 
+    async def to_staff(self, conversation_id: str, agent_id: str | None, event: str, data: dict[str, Any]) -> None:
+        """The assigned agent and any manager watching; a socket in both rooms gets it once."""
+        rooms = [watch_room(conversation_id)] + ([agent_room(agent_id)] if agent_id else [])
+        await self.sio.emit(event, data, room=rooms, namespace=AGENT_NS)
+
     async def to_managers(self, event: str, data: dict[str, Any]) -> None:
-        """Managers' dashboards and wall screens (the ``/manage`` namespace)."""
-        await self.sio.emit(event, data, room=MANAGERS_ROOM, namespace=MANAGE_NS)
+        await self.sio.emit(event, data, room=MANAGERS_ROOM, namespace=AGENT_NS)
+        self.changed(event)
+
+    def changed(self, what: str) -> None:
+        for listener in self.change_listeners:
+            listener(what)
+
+    async def to_dashboards(self, event: str, data: dict[str, Any]) -> None:
+        """Managers' live dashboards and wall screens (the ``/manage`` namespace)."""
+        await self.sio.emit(event, data, room=DASHBOARDS_ROOM, namespace=MANAGE_NS)

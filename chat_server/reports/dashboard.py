@@ -116,8 +116,8 @@ class DashboardPublisher:
         self._pending: asyncio.Task[None] | None = None
         self._last: dict[str, Any] | None = None
 
-    def poke(self) -> None:
-        """Something changed: push soon. Cheap and synchronous, for ChatService.on_change."""
+    def poke(self, what: str = "") -> None:
+        """Something changed: push soon. Cheap and synchronous, for ``Events.change_listeners``."""
         if self._pending is None or self._pending.done():
             self._pending = asyncio.get_running_loop().create_task(self._later())
 
@@ -134,7 +134,7 @@ class DashboardPublisher:
         stable = _stable(snapshot)
         if force or stable != self._last:
             self._last = stable
-            await self.events.to_managers(UPDATE_EVENT, snapshot)
+            await self.events.to_dashboards(UPDATE_EVENT, snapshot)
 
     async def run(self) -> None:
         while True:

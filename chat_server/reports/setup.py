@@ -16,7 +16,6 @@ from ..realtime.events import Events
 from ..realtime.manage import ManageNamespace
 from ..redis_backend.keys import Keys
 from ..services.auth import AuthService
-from ..services.chat import ChatService
 from ..store.qa import QaStore
 from ..store.reports import ReportStore
 from ..store.sqlite import SqliteStore
@@ -40,7 +39,6 @@ def setup_reports(
     keys: Keys,
     clock: Clock,
     events: Events,
-    chat: ChatService,
     auth: AuthService,
     sio: socketio.AsyncServer,
 ) -> None:
@@ -57,7 +55,7 @@ def setup_reports(
     publisher = DashboardPublisher(
         dashboard, events, throttle_s=DASHBOARD_THROTTLE_S, refresh_s=settings.dashboard_refresh_s
     )
-    chat.on_change.append(publisher.poke)
+    events.change_listeners.append(publisher.poke)
     sio.register_namespace(ManageNamespace(dashboard, auth))
     app[REPORTS] = ReportService(store, report_store, clock, settings.timezone)
     app[QA] = QaService(

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from .. import serializers, validation
+from .. import serializers
 from ..errors import InvalidPayload, Unauthorized
 from ..realtime.agent import SESSION_COOKIE
 from .auth import check_same_origin, current_agent, json_body, request_token
-from .keys import AUTH, CHAT, SETTINGS
+from .keys import AUTH, SETTINGS
 
 
 async def login(request: web.Request) -> web.Response:
@@ -49,15 +49,7 @@ async def me(request: web.Request) -> web.Response:
     return web.json_response({"agent": serializers.agent(agent)})
 
 
-async def get_conversation(request: web.Request) -> web.Response:
-    agent = await current_agent(request)
-    conversation_id = validation.conversation_id({"conversation_id": request.match_info["id"]})
-    conversation = await request.app[CHAT].agent_conversation(agent, conversation_id, with_messages=True)
-    return web.json_response({"conversation": serializers.conversation_for_agent(conversation)})
-
-
 def setup(app: web.Application) -> None:
     app.router.add_post("/api/auth/login", login)
     app.router.add_post("/api/auth/logout", logout)
     app.router.add_get("/api/me", me)
-    app.router.add_get("/api/conversations/{id}", get_conversation)

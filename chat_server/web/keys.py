@@ -11,8 +11,12 @@ from ..config import Settings
 from ..reports.dashboard import DashboardService
 from ..reports.qa import QaService
 from ..reports.service import ReportService
+from ..services.accounts import AccountsService
 from ..services.auth import AuthService
 from ..services.chat import ChatService
+from ..services.presence import Presence
+from ..services.router import Router
+from ..services.team import TeamService
 from ..store import Store
 
 SETTINGS = web.AppKey("settings", Settings)
@@ -22,6 +26,10 @@ REDIS = web.AppKey("redis", aioredis.Redis)
 AUTH = web.AppKey("auth", AuthService)
 CHAT = web.AppKey("chat", ChatService)
 TEMPLATES = web.AppKey("templates", jinja2.Environment)
+TEAM = web.AppKey("team", TeamService)
+ACCOUNTS = web.AppKey("accounts", AccountsService)
+ROUTER = web.AppKey("router", Router)
+PRESENCE = web.AppKey("presence", Presence)
 REPORTS = web.AppKey("reports", ReportService)
 QA = web.AppKey("qa", QaService)
 DASHBOARD = web.AppKey("dashboard", DashboardService)
