@@ -55,6 +55,7 @@ class DashboardService:
         return {
             "generated_at": to_iso(now),
             "waiting": waiting,
+            "offline_messages": await self.reports.offline_count(),
             "oldest_waiting_since": to_iso(oldest) if oldest is not None else None,
             "longest_wait_s": round(max(0.0, now - oldest)) if oldest is not None else 0,
             "agents_online": sum(1 for a in agents if a["status"] == "online"),

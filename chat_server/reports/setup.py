@@ -57,7 +57,9 @@ def setup_reports(
     )
     events.change_listeners.append(publisher.poke)
     sio.register_namespace(ManageNamespace(dashboard, auth))
-    app[REPORTS] = ReportService(store, report_store, clock, settings.timezone)
+    app[REPORTS] = ReportService(
+        store, report_store, clock, settings.timezone, [(d.key, d.name) for d in settings.departments]
+    )
     app[QA] = QaService(
         store=store,
         qa=QaStore(store),
