@@ -75,11 +75,11 @@ class DashboardService:
             return []
         ids = [a.id for a in people]
         statuses = await self.redis.mget([self.keys.agent_status(i) for i in ids])
-        online = {m.decode() for m in await self.redis.smembers(self.keys.online)}
+        online = {_text(m) for m in await self.redis.smembers(self.keys.online)}
         loads = await self.redis.hmget(self.keys.load, ids)
         out: list[dict[str, Any]] = []
         for agent, status, load in zip(people, statuses, loads, strict=True):
-            chosen = status.decode() if status else "offline"
+            chosen = _text(status) if status else "offline"
             # "online" in Redis status but not in the online set means no console is connected.
             shown = "online" if agent.id in online else ("away" if chosen == "away" else "offline")
             held = int(load or 0)
@@ -96,6 +96,10 @@ class DashboardService:
             )
         out.sort(key=lambda a: (a["status"] != "online", -int(a["load"]), str(a["name"])))
         return out
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
 
 
 def _stable(snapshot: dict[str, Any]) -> dict[str, Any]:

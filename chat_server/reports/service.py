@@ -6,7 +6,7 @@ days and the comments on chats they took part in (asking for someone else's is a
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -20,7 +20,7 @@ from ..store.reports import ReportStore
 from ..validation import ID_PATTERN
 from . import metrics
 from .csv import flatten
-from .facts import ReportFacts
+from .facts import ConversationFacts, ReportFacts
 from .periods import DateRange, parse_range
 
 COMMENT_COLUMNS = ("conversation_id", "rated_at", "score", "scale", "value", "comment", "agents")
@@ -101,7 +101,7 @@ class ReportService:
             names.setdefault(c.department or "", c.department or "(none)")
         wanted = query.get("department")
         rows = [
-            metrics.department_row(key, name, facts.only(lambda c, k=key: (c.department or "") == k))
+            metrics.department_row(key, name, facts.only(in_department(key)))
             for key, name in names.items()
             if not wanted or key == wanted
         ]
@@ -139,6 +139,10 @@ class ReportService:
             )
         rows.sort(key=lambda r: r["rated_at"], reverse=True)
         return {**period.as_dict(), "comments": rows}
+
+
+def in_department(key: str) -> Callable[[ConversationFacts], bool]:
+    return lambda c: (c.department or "") == key
 
 
 def columns(table: str) -> list[str]:
