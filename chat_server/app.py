@@ -22,16 +22,25 @@ from .redis_backend.embedded import EmbeddedRedis
 from .redis_backend.keys import Keys
 from .reports.setup import setup_reports
 from .routing.queue import Queue
+from .security.ratelimit import Limits, RateLimiter
 from .services.accounts import AccountsService
+from .services.assistant import AssistantService
 from .services.auth import AuthService
+from .services.canned import CannedService
+from .services.canned_fields import Limits as CannedLimits
+from .services.canned_seed import ensure_seeded
 from .services.chat import ChatService
 from .services.mailer import Mailer
 from .services.presence import Presence
 from .services.router import Router
 from .services.team import TeamService
 from .store import create_store
-from .web import accounts, api, pages, workflow
-from .web.keys import ACCOUNTS, AUTH, CHAT, CLOCK, PRESENCE, REDIS, ROUTER, SETTINGS, STORE, TEAM, TEMPLATES
+from .store.canned import create_canned_stores
+from .web import accounts, api, assistant_api, canned_api, pages, workflow
+from .web.keys import (
+    ACCOUNTS, ASSISTANT, AUTH, CANNED, CHAT, CLOCK, LIMITER, PRESENCE, REDIS, ROUTER, SETTINGS, STORE, TEAM,
+    TEMPLATES,
+)
 from .web.middleware import errors, security_headers
 from .web.pages import CONSOLE_DIR
 
@@ -41,6 +50,9 @@ EMBEDDED = web.AppKey("embedded_redis", EmbeddedRedis)
 SIO = web.AppKey("sio", socketio.AsyncServer)
 # A JSON body or socket frame larger than this is refused before parsing.
 MAX_BODY_BYTES = 256 * 1024
+# One Socket.IO frame: a 4,000-character message is at most 16 KB of UTF-8; Engine.IO's 1 MB default
+# would let one client make the server parse megabytes per event.
+MAX_FRAME_BYTES = 64 * 1024
 SWEEP_INTERVAL_S = 2.0
 
 
@@ -55,7 +67,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
         async_mode="aiohttp",
         client_manager=socketio.AsyncRedisManager(redis_url, channel=keys.socketio_channel),
         cors_allowed_origins="*" if "*" in settings.allowed_origins else list(settings.allowed_origins),
-        max_http_buffer_size=MAX_BODY_BYTES,
+        max_http_buffer_size=MAX_FRAME_BYTES,
     )
     store = create_store(settings)
     events = Events(sio)
@@ -73,9 +85,18 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
         settings=settings, mailer=mailer,
     )
     team = TeamService(store, chat, events, clock)
-    sio.register_namespace(VisitorNamespace(chat, presence, settings))
+    canned_store, assistant_store = create_canned_stores(store)
+    canned = CannedService(
+        canned_store, events, clock,
+        CannedLimits(text_max=settings.max_message_length, departments=tuple(d.key for d in settings.departments)),
+        settings.default_language,
+    )
+    assistant = AssistantService(assistant_store, events, clock, settings.max_message_length)
+    limiter = RateLimiter(redis, settings.redis_prefix, Limits.from_settings(settings))
+    sio.register_namespace(VisitorNamespace(chat, presence, limiter, settings))
     sio.register_namespace(AgentNamespace(
-        chat=chat, team=team, presence=presence, router=router, auth=auth, settings=settings
+        chat=chat, team=team, presence=presence, router=router, auth=auth, limiter=limiter, settings=settings,
+        canned=canned, assistant=assistant,
     ))
 
     app = web.Application(middlewares=[errors, security_headers], client_max_size=MAX_BODY_BYTES)
@@ -87,8 +108,11 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     app[CHAT] = chat
     app[TEAM] = team
     app[ROUTER] = router
+    app[LIMITER] = limiter
     app[PRESENCE] = presence
     app[ACCOUNTS] = AccountsService(store, auth, chat, presence, sio)
+    app[CANNED] = canned
+    app[ASSISTANT] = assistant
     app[SIO] = sio
     app[TEMPLATES] = jinja2.Environment(
         loader=jinja2.FileSystemLoader(CONSOLE_DIR / "templates"), autoescape=True
@@ -100,10 +124,22 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     api.setup(app)
     workflow.setup(app)
     accounts.setup(app)
-    app.cleanup_ctx.extend([_redis_ctx, _store_ctx, _sweeper_ctx])
-    setup_reports(app, settings=settings, store=store, redis=redis, keys=keys, clock=clock,  # type: ignore[arg-type]
-                  events=events, auth=auth, sio=sio)
+    canned_api.setup(app)
+    assistant_api.setup(app)
+    app.on_shutdown.append(_close_sockets)
+    app.cleanup_ctx.extend([_redis_ctx, _store_ctx, _canned_seed_ctx, _sweeper_ctx])
+    setup_reports(
+        app, settings=settings, store=store, redis=redis, keys=keys, clock=clock,  # type: ignore[arg-type]
+        events=events, auth=auth, sio=sio,
+    )
     return app
+
+
+async def _close_sockets(app: web.Application) -> None:
+    """Disconnect every client before aiohttp waits for open handlers; without this a connected
+    console holds shutdown for the whole shutdown timeout. Clients reconnect to another process."""
+    with contextlib.suppress(Exception):
+        await app[SIO].shutdown()
 
 
 async def _redis_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -122,6 +158,13 @@ async def _store_ctx(app: web.Application) -> AsyncIterator[None]:
     await app[STORE].open()
     yield
     await app[STORE].close()
+
+
+async def _canned_seed_ctx(app: web.Application) -> AsyncIterator[None]:
+    """Load the starter canned replies and assistant rules on first start (canned_responses/)."""
+    canned, assistant = app[CANNED], app[ASSISTANT]
+    await ensure_seeded(canned.store, assistant.store, app[CLOCK], canned.limits)
+    yield
 
 
 async def _sweeper_ctx(app: web.Application) -> AsyncIterator[None]:

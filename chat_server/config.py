@@ -40,14 +40,26 @@ class Settings:
     session_ttl_hours: int = 12
     company_name: str = "Acme Support"
     default_language: str = "en"
+    default_wait_minutes: int = 5
     languages: tuple[str, ...] = ("en", "ru", "sk")
     visitor_abandon_s: int = 120
     queue_when_unstaffed: bool = False
+    trust_proxy: bool = False
+    limit_chats_per_hour: int = 10
+    limit_messages_per_minute: int = 40
+    limit_logins_per_15min: int = 10
+    limit_connections_per_minute: int = 120
     smtp_host: str = ""
     smtp_port: int = 25
     smtp_from: str = "support@example.com"
     departments: tuple[Department, ...] = (Department("general", "General"),)
     priority_rules: tuple[PriorityRule, ...] = ()
+
+    def department(self, key: str | None) -> Department | None:
+        """The named department; None for an unknown key. No key: the first one."""
+        if not key:
+            return self.departments[0]
+        return next((d for d in self.departments if d.key == key), None)
     # Ratings, reports and quality review (docs/reports.md).
     rating_scale: str = "stars5"
     rating_window_hours: int = 72
@@ -62,12 +74,6 @@ class Settings:
 
     def __post_init__(self) -> None:
         _check_reporting(self)
-
-    def department(self, key: str | None) -> Department | None:
-        """The named department; None for an unknown key. No key: the first one."""
-        if not key:
-            return self.departments[0]
-        return next((d for d in self.departments if d.key == key), None)
 
     @property
     def data_path(self) -> Path:

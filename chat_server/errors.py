@@ -84,6 +84,26 @@ class Conflict(ChatError):
     http_status = 409
 
 
+class DuplicateShortcut(Conflict):
+    code = "duplicate_shortcut"
+
+
+class VersionConflict(Conflict):
+    """Someone saved the reply since the caller loaded it."""
+
+    code = "version_conflict"
+
+
+class UnknownPlaceholder(ChatError):
+    code = "unknown_placeholder"
+
+
+class InvalidImport(ChatError):
+    """An import file failed validation; ``errors`` lists every problem, nothing was changed."""
+
+    code = "invalid_import"
+
+
 class Unauthorized(ChatError):
     code = "unauthorized"
     http_status = 401

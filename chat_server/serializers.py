@@ -72,6 +72,8 @@ def conversation_for_agent(c: Conversation) -> dict[str, Any]:
             "page_title": c.page_title, "user_agent": c.user_agent, "timezone": c.visitor_timezone,
         },
         "outcome": c.outcome,
+        "language": c.language,
+        "department": c.department,
         "agent": {"id": c.agent_id, "name": c.agent_name} if c.agent_id else None,
     }
 

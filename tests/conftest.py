@@ -90,7 +90,8 @@ async def redis_client() -> AsyncIterator[aioredis.Redis]:
 def settings(tmp_path: Path, redis_prefix: str) -> Settings:
     # Most tests start chats before any agent is online and expect them to queue.
     return load_settings(env={}, redis_url=REDIS_URL, redis_prefix=redis_prefix, data_dir=str(tmp_path / "data"),
-                         queue_when_unstaffed=True)
+                         queue_when_unstaffed=True, limit_chats_per_hour=1000, limit_messages_per_minute=1000,
+                         limit_connections_per_minute=1000)
 
 
 class LiveServer:

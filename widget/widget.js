@@ -20,6 +20,7 @@
   var BRAND = (script && script.getAttribute("data-color")) || "#2563eb";
   var K_TOKEN = "chatWidget.visitorToken", K_OPEN = "chatWidget.open", K_OUTBOX = "chatWidget.outbox";
   var ACK_TIMEOUT = 15000;
+  var FINAL = { text_too_long: 1, missing_field: 1, invalid_payload: 1, conversation_closed: 1, not_found: 1 };
 
   function load(k) { try { return localStorage.getItem(k); } catch (e) { return null; } }
   function save(k, v) {
@@ -39,13 +40,14 @@
 
   // ---- state -------------------------------------------------------------------------------------------
   var S = {
-    view: "prechat",      // prechat | queued | chatting | closed | thanks
+    view: "prechat",      // prechat | queued | offline | chatting | closed | thanks
     open: false,
     conv: null,           // {id, agentName}
     byId: {}, bySeq: {}, list: [], lastSeq: 0,
     queue: null,          // {position, estimated_wait_s}
     outbox: loadOutbox(), // [{client_id, conversation_id, text, failed}]
     startText: null,      // first message while chat:start is in flight
+    startId: null,        // {text, id}: client_id of a chat:start, reused when the same text is retried
     early: {},            // chat:assigned that raced ahead of the chat:start ack, by conversation id
     score: 0, scale: null, unread: 0, connectedOnce: false, busy: false
   };
@@ -144,6 +146,8 @@
   // ---- UI ----------------------------------------------------------------------------------------------
   function build() {
     var host = document.getElementById("chat-widget-root") || h("div", { id: "chat-widget-root" });
+    // Inline !important beats any page rule aimed at the host (display:none, transforms that would trap position:fixed).
+    host.setAttribute("style", "all:initial !important;display:block !important");
     if (!host.parentNode) document.body.appendChild(host);
     var root = host.shadowRoot || host.attachShadow({ mode: "open" });
     ui.w = h("div", { class: "w" });
@@ -237,18 +241,23 @@
 
   function setView(v) {
     S.view = v;
-    var chatty = v === "queued" || v === "chatting";
+    var chatty = isChatty(v);
     show(ui.prechat, v === "prechat"); show(ui.chat, v !== "prechat");
     show(ui.footer, v !== "prechat"); show(ui.composer, chatty);
     show(ui.rating, v === "closed"); show(ui.thanks, v === "thanks"); show(ui.newChat.parentNode, v === "closed" || v === "thanks");
-    show(ui.queue, v === "queued");
+    show(ui.queue, v === "queued" || v === "offline");
     if (!chatty) setTyping(false);
     var agent = S.conv && S.conv.agentName;
     ui.sub.textContent = v === "queued" ? "Waiting for the next available agent…"
+      : v === "offline" ? "We're away right now"
       : v === "chatting" ? (agent ? "You're chatting with " + agent : "You're chatting with us")
       : v === "prechat" ? "We usually reply in a few minutes" : "This chat has ended";
     renderQueue(); renderStars(); renderTranscript();
   }
+
+  // Open conversation states: queued, assigned, and "offline" (nobody on duty: the visitor leaves a message).
+  function viewFor(status) { return status === "queued" ? "queued" : status === "offline" ? "offline" : "chatting"; }
+  function isChatty(v) { return v === "queued" || v === "chatting" || v === "offline"; }
 
   function showError(err) {
     var msg = err && err.error ? err.error.message || err.error.code : err;
@@ -259,6 +268,11 @@
 
   function renderQueue() {
     var q = S.queue;
+    if (S.view === "offline") {
+      ui.q1.textContent = "Our team is away right now.";
+      ui.q2.textContent = "We've got your message and will get back to you as soon as we can.";
+      return;
+    }
     ui.q1.textContent = q && q.position ? "You are number " + q.position + " in the queue" : "You are in the queue";
     ui.q2.textContent = q ? waitText(q.estimated_wait_s) : "";
   }
@@ -369,8 +383,8 @@
     if (!S.conv || S.conv.id !== c.id) resetConv(c.id);
     if (c.agent && c.agent.name) S.conv.agentName = c.agent.name;
     addMessages(c.messages);
-    if (c.status === "queued") { S.queue = c.queue || S.queue; setView("queued"); }
-    else if (c.status === "assigned") setView("chatting");
+    if (c.status === "queued") S.queue = c.queue || S.queue;
+    if (c.status !== "closed") setView(viewFor(c.status));
     else if (S.view !== "thanks") setView("closed");
   }
 
@@ -397,7 +411,12 @@
         } else if (ack && ack.ok) {
           dropOutbox(o.client_id); addMessages([ack.message]); showError(null);
         } else {
-          o.failed = true; persistOutbox(); showError(ack || "The message could not be sent.");
+          var code = ack && ack.error && ack.error.code;
+          if (FINAL[code]) { // retrying cannot help: give the text back to the visitor to edit
+            dropOutbox(o.client_id);
+            if (code !== "conversation_closed" && !ui.input.value) { ui.input.value = o.text; autosize(); }
+          } else { o.failed = true; persistOutbox(); }
+          showError(ack || "The message could not be sent.");
         }
         renderTranscript();
       });
@@ -418,7 +437,10 @@
     if (!text) { showError("Please type a message first."); ui.pMsg.focus(); return; }
     if (S.busy) return;
     S.busy = true; ui.pSubmit.disabled = true; showError(null);
-    var payload = { text: text, page_url: location.href };
+    // Same client_id for a retry of the same text, so a start whose ack was lost is not made twice.
+    if (!S.startId || S.startId.text !== text) S.startId = { text: text, id: uuid() };
+    var payload = { text: text, page_url: location.href, page_title: document.title, client_id: S.startId.id };
+    try { payload.timezone = Intl.DateTimeFormat().resolvedOptions().timeZone || undefined; } catch (e) { /* old browser */ }
     var name = ui.pName.value.trim(), email = ui.pEmail.value.trim();
     if (name) payload.name = name;
     if (email) payload.email = email;
@@ -431,10 +453,10 @@
         return;
       }
       resetConv(ack.conversation_id, S.early[ack.conversation_id]);
-      S.early = {};
+      S.early = {}; S.startId = null;
       S.startText = text; ui.pMsg.value = "";
       S.queue = ack.queue || null;
-      setView(ack.status === "assigned" ? "chatting" : "queued");
+      setView(viewFor(ack.status));
       if (ack.message) addMessages([ack.message]); // not in the protocol table, but harmless when present
       resume();
       ui.input.focus();
@@ -449,13 +471,13 @@
       if (!ack.ok) return showError(ack);
       S.startText = null; addMessages(ack.messages);
       if (ack.status === "closed" && S.view !== "thanks") setView("closed");
-      else if (ack.status === "assigned" && S.view === "queued") setView("chatting");
+      else if (ack.status && isChatty(S.view) && viewFor(ack.status) !== S.view) setView(viewFor(ack.status));
     });
   }
 
   function sendFromComposer() {
     var text = ui.input.value.trim();
-    if (!text || !S.conv || (S.view !== "queued" && S.view !== "chatting")) return;
+    if (!text || !S.conv || !isChatty(S.view)) return;
     var o = { client_id: uuid(), conversation_id: S.conv.id, text: text, failed: false };
     S.outbox.push(o); persistOutbox();
     ui.input.value = ""; autosize(); stopTyping(); showError(null);
@@ -471,7 +493,7 @@
     });
   }
   function onTypingInput() {
-    if (!S.conv || (S.view !== "queued" && S.view !== "chatting")) return;
+    if (!S.conv || !isChatty(S.view)) return;
     if (!ui.input.value.trim()) { stopTyping(); return; }
     if (Date.now() - typingSentAt > 2500) { typingSentAt = Date.now(); emitTyping(true); }
     clearTimeout(typingStopTimer); typingStopTimer = setTimeout(stopTyping, 3000);
@@ -543,13 +565,15 @@
     });
     socket.on("queue:update", function (p) {
       if (!p || !S.conv || p.conversation_id !== S.conv.id) return;
-      S.queue = { position: p.position, estimated_wait_s: p.estimated_wait_s }; renderQueue();
+      S.queue = { position: p.position, estimated_wait_s: p.estimated_wait_s };
+      if (S.view === "chatting" || S.view === "offline") setView("queued"); // (back) in line
+      else renderQueue();
     });
     socket.on("chat:assigned", function (p) {
       if (p && p.agent && (!S.conv || p.conversation_id !== S.conv.id)) S.early[p.conversation_id] = p.agent.name;
       if (!p || !S.conv || p.conversation_id !== S.conv.id) return;
-      if (p.agent && p.agent.name) S.conv.agentName = p.agent.name;
-      if (S.view === "queued" || S.view === "prechat") setView("chatting");
+      if (p.agent && p.agent.name) S.conv.agentName = p.agent.name; // also after a transfer
+      if (isChatty(S.view)) setView("chatting");
     });
     socket.on("message:new", function (p) { if (p && p.message) addMessages([p.message]); });
     socket.on("typing", function (p) {
@@ -566,11 +590,15 @@
   function boot() {
     build();
     if (window.io) return connect();
+    // The bundle is UMD: with an AMD loader (RequireJS) on the page it would call define() instead of
+    // setting window.io, so hide define while it runs.
+    var amd = typeof window.define === "function" && window.define.amd ? window.define : null;
+    if (amd) window.define = undefined;
     var s = document.createElement("script");
     s.src = BASE + "/widget/vendor/socket.io.min.js";
     s.async = true;
-    s.onload = connect;
-    s.onerror = function () { setConn("Chat is unavailable right now."); };
+    s.onload = function () { if (amd) window.define = amd; connect(); };
+    s.onerror = function () { if (amd) window.define = amd; setConn("Chat is unavailable right now."); };
     (document.head || document.documentElement).appendChild(s);
   }
 

@@ -11,11 +11,17 @@ from .. import serializers, validation
 from ..config import Settings
 from ..errors import Forbidden, InvalidPayload, InvalidStatus, Unauthorized
 from ..models import Agent
+from ..services.assistant import AssistantService
 from ..services.auth import AuthService
+from ..services.canned import CannedService
+from ..errors import RateLimited
+from ..security.addresses import environ_ip
+from ..security.ratelimit import RateLimiter
 from ..services.chat import ChatService
 from ..services.presence import AGENT_STATUSES, Presence
 from ..services.router import Router
 from ..services.team import TeamService
+from .agent_canned import CannedEvents
 from .base import ChatNamespace, event
 from .events import AGENT_NS, MANAGERS_ROOM, agent_room, watch_room
 
@@ -37,20 +43,27 @@ def cookie_token(environ: dict[str, Any]) -> str | None:
     return morsel.value if morsel else None
 
 
-class AgentNamespace(ChatNamespace):
+class AgentNamespace(CannedEvents, ChatNamespace):
     def __init__(
         self, *, chat: ChatService, team: TeamService, presence: Presence, router: Router, auth: AuthService,
-        settings: Settings,
+        limiter: RateLimiter, settings: Settings, canned: CannedService, assistant: AssistantService,
     ) -> None:
         super().__init__(AGENT_NS)
+        self.limiter = limiter
         self.chat = chat
         self.team = team
         self.presence = presence
         self.router = router
         self.auth = auth
         self.settings = settings
+        self.canned = canned
+        self.assistant = assistant
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
+        try:
+            await self.limiter.hit(self.limiter.limits.connections_ip, environ_ip(environ, self.settings.trust_proxy))
+        except RateLimited as exc:
+            raise socketio.exceptions.ConnectionRefusedError("rate_limited", exc.extra) from exc
         token = auth.get("token") if isinstance(auth, dict) else None
         if not token:
             # Browsers attach cookies to cross-site websocket handshakes too; only our own pages may.
@@ -91,6 +104,7 @@ class AgentNamespace(ChatNamespace):
     @event("message:send")
     async def send(self, sid: str, data: dict[str, Any]) -> dict[str, Any]:
         agent = await self._agent(sid)
+        await self.limiter.hit(self.limiter.limits.messages, agent.id)
         conversation_id = validation.conversation_id(data)
         text = validation.text(data, "text", max_length=self.settings.max_message_length)
         client_id = validation.client_id(data)

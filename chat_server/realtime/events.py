@@ -10,6 +10,8 @@ import socketio
 
 VISITOR_NS = "/visitor"
 AGENT_NS = "/agent"
+MANAGE_NS = "/manage"
+MANAGERS_ROOM = "managers"
 
 
 def visitor_room(conversation_id: str) -> str:
@@ -25,17 +27,13 @@ def watch_room(conversation_id: str) -> str:
     return f"watch:{conversation_id}"
 
 
-MANAGERS_ROOM = "managers"
-MANAGE_NS = "/manage"
-DASHBOARDS_ROOM = "dashboards"
-
 
 class Events:
     def __init__(self, sio: socketio.AsyncServer) -> None:
         self.sio = sio
-        # Told (synchronously; must not block) the name of every change managers hear about, and of
-        # changes they do not get an event for (a rating): the live dashboard refreshes on these.
-        self.change_listeners: list[Callable[[str], None]] = []
+        # Called (synchronously, must not block) whenever managers are told of a change: the
+        # live dashboards listen here.
+        self.listeners: list[Callable[[], None]] = []
 
     async def to_visitor(self, conversation_id: str, event: str, data: dict[str, Any]) -> None:
         await self.sio.emit(event, data, room=visitor_room(conversation_id), namespace=VISITOR_NS)
@@ -49,13 +47,16 @@ class Events:
         await self.sio.emit(event, data, room=rooms, namespace=AGENT_NS)
 
     async def to_managers(self, event: str, data: dict[str, Any]) -> None:
+        """Managers' consoles (supervision). The queue or the team changed, so the live dashboards
+        are poked too."""
         await self.sio.emit(event, data, room=MANAGERS_ROOM, namespace=AGENT_NS)
-        self.changed(event)
-
-    def changed(self, what: str) -> None:
-        for listener in self.change_listeners:
-            listener(what)
+        for listener in self.listeners:
+            listener()
 
     async def to_dashboards(self, event: str, data: dict[str, Any]) -> None:
-        """Managers' live dashboards and wall screens (the ``/manage`` namespace)."""
-        await self.sio.emit(event, data, room=DASHBOARDS_ROOM, namespace=MANAGE_NS)
+        """Managers' dashboards and wall screens (the ``/manage`` namespace)."""
+        await self.sio.emit(event, data, room=MANAGERS_ROOM, namespace=MANAGE_NS)
+
+    async def to_all_agents(self, event: str, data: dict[str, Any]) -> None:
+        """Every connected console, on every process (e.g. a manager changed the shared library)."""
+        await self.sio.emit(event, data, namespace=AGENT_NS)

@@ -16,7 +16,7 @@ from ..reports.dashboard import UPDATE_EVENT, DashboardService
 from ..services.auth import AuthService
 from .agent import cookie_token
 from .base import ChatNamespace, event
-from .events import DASHBOARDS_ROOM, MANAGE_NS
+from .events import MANAGE_NS, MANAGERS_ROOM
 
 
 class ManageNamespace(ChatNamespace):
@@ -40,7 +40,7 @@ class ManageNamespace(ChatNamespace):
         if not agent.is_manager:
             raise socketio.exceptions.ConnectionRefusedError("forbidden")
         await self.save_session(sid, {"agent": agent})
-        await self.enter_room(sid, DASHBOARDS_ROOM)
+        await self.enter_room(sid, MANAGERS_ROOM)
         await self.emit(UPDATE_EVENT, await self.dashboard.snapshot(), to=sid)
 
     async def _manager(self, sid: str) -> Agent:

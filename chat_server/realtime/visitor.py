@@ -4,28 +4,40 @@ from __future__ import annotations
 
 from typing import Any
 
+import socketio
+
 from .. import serializers, validation
 from ..config import Settings
 from ..errors import Unauthorized
 from ..models import Visitor
 from ..services import ratings
 from ..services.chat import ChatService, StartRequest
+from ..errors import RateLimited
+from ..security.addresses import environ_ip
+from ..security.ratelimit import RateLimiter
 from ..services.presence import Presence
 from .base import ChatNamespace, event
 from .events import VISITOR_NS, visitor_room
 
 
 class VisitorNamespace(ChatNamespace):
-    def __init__(self, chat: ChatService, presence: Presence, settings: Settings) -> None:
+    def __init__(self, chat: ChatService, presence: Presence, limiter: RateLimiter, settings: Settings) -> None:
         super().__init__(VISITOR_NS)
+        self.limiter = limiter
         self.chat = chat
         self.presence = presence
         self.settings = settings
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
+        ip = environ_ip(environ, self.settings.trust_proxy)
+        try:
+            await self.limiter.hit(self.limiter.limits.connections_ip, ip)
+        except RateLimited as exc:
+            raise socketio.exceptions.ConnectionRefusedError("rate_limited", exc.extra) from exc
         token = auth.get("visitor_token") if isinstance(auth, dict) else None
         visitor, token, conversation = await self.chat.visitor_session(token)
-        await self.save_session(sid, {"visitor": visitor, "user_agent": str(environ.get("HTTP_USER_AGENT", ""))[:300]})
+        user_agent = validation.clean_text(str(environ.get("HTTP_USER_AGENT", "")))[:300]
+        await self.save_session(sid, {"visitor": visitor, "user_agent": user_agent, "ip": ip})
         current = None
         if conversation is not None:
             await self._follow(sid, conversation.id)
@@ -34,7 +46,7 @@ class VisitorNamespace(ChatNamespace):
             )
         await self.emit(
             "session",
-            {"visitor_token": token, "conversation": current, "rating_scale": self.settings.rating_scale},
+            {"visitor_token": token, "conversation": current, "rating_scale": self.chat.rating_scale},
             to=sid,
         )
 
@@ -62,9 +74,15 @@ class VisitorNamespace(ChatNamespace):
         assert text is not None
         return text
 
+    async def _spend(self, sid: str, visitor: Visitor, per_visitor: Any, per_ip: Any) -> None:
+        await self.limiter.hit(per_visitor, visitor.id)
+        await self.limiter.hit(per_ip, (await self.get_session(sid)).get("ip", ""))
+
     @event("chat:start")
     async def start(self, sid: str, data: dict[str, Any]) -> dict[str, Any]:
         visitor = await self._visitor(sid)
+        limits = self.limiter.limits
+        await self._spend(sid, visitor, limits.chats, limits.chats_ip)
         limit = self.settings.max_field_length
         text = self._text(data)
         name = validation.text(data, "name", max_length=limit, required=False)
@@ -93,6 +111,7 @@ class VisitorNamespace(ChatNamespace):
     @event("message:send")
     async def send(self, sid: str, data: dict[str, Any]) -> dict[str, Any]:
         visitor = await self._visitor(sid)
+        await self._spend(sid, visitor, self.limiter.limits.messages, self.limiter.limits.messages_ip)
         conversation_id = validation.conversation_id(data)
         text = self._text(data)
         client_id = validation.client_id(data)
@@ -140,7 +159,7 @@ class VisitorNamespace(ChatNamespace):
     async def rate(self, sid: str, data: dict[str, Any]) -> dict[str, Any]:
         visitor = await self._visitor(sid)
         conversation_id = validation.conversation_id(data)
-        score = ratings.parse_score(self.settings.rating_scale, data)
+        score = ratings.parse_score(self.chat.rating_scale, data)
         comment = validation.text(data, "comment", max_length=self.settings.max_message_length, required=False)
         conversation = await self.chat.visitor_conversation(visitor, conversation_id)
         rating = await self.chat.rate(conversation, score, comment)

@@ -121,8 +121,8 @@ class DashboardPublisher:
         self._pending: asyncio.Task[None] | None = None
         self._last: dict[str, Any] | None = None
 
-    def poke(self, what: str = "") -> None:
-        """Something changed: push soon. Cheap and synchronous, for ``Events.change_listeners``."""
+    def poke(self) -> None:
+        """Something changed: push soon. Cheap and synchronous, for Events.listeners."""
         if self._pending is None or self._pending.done():
             self._pending = asyncio.get_running_loop().create_task(self._later())
 

@@ -55,7 +55,7 @@ def setup_reports(
     publisher = DashboardPublisher(
         dashboard, events, throttle_s=DASHBOARD_THROTTLE_S, refresh_s=settings.dashboard_refresh_s
     )
-    events.change_listeners.append(publisher.poke)
+    events.listeners.append(publisher.poke)
     sio.register_namespace(ManageNamespace(dashboard, auth))
     app[REPORTS] = ReportService(
         store, report_store, clock, settings.timezone, [(d.key, d.name) for d in settings.departments]

@@ -217,6 +217,14 @@ class Queue:
             pipe.sadd(k.online, agent_id)
             await pipe.execute()
 
+    async def prepare(self, agent_id: str, capacity: int, open_chats: int) -> None:
+        """Know an agent's capacity and load without making them take chats (a manager accepting
+        an overdue chat while not online)."""
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hset(self.keys.capacity, agent_id, capacity)
+            pipe.hsetnx(self.keys.load, agent_id, open_chats)
+            await pipe.execute()
+
     async def set_unavailable(self, agent_id: str) -> None:
         """Away or offline: keeps the open chats, takes no new ones."""
         await self.redis.srem(self.keys.online, agent_id)

@@ -68,6 +68,11 @@ class AccountsService:
         await self.store.set_password_hash(agent_id, self.auth.hasher.hash(password))
         await self._sign_out_everywhere(agent, keep_status=True)
 
+    async def close_consoles(self, agent: Agent) -> None:
+        """After a sign-out: every open console of the agent disconnects; consoles signed in with
+        another session reconnect by themselves, the one signed out cannot."""
+        await self._sign_out_everywhere(agent, keep_status=True)
+
     async def _sign_out_everywhere(self, agent: Agent, keep_status: bool = False) -> None:
         """Sessions are deleted by the store; here every open console (on any process) is closed."""
         if not keep_status:

@@ -71,6 +71,8 @@ class ChatService:
         self.settings = settings
         self.mailer = mailer
         self.default_capacity = settings.agent_capacity
+        self.rating_scale = settings.rating_scale
+        self.rating_window_s = settings.rating_window_hours * 3600
 
     # -- visitors ------------------------------------------------------------------------------
     async def visitor_session(self, token: object) -> tuple[Visitor, str, Conversation | None]:
@@ -89,8 +91,7 @@ class ChatService:
         return visitor, token, conversation
 
     def _can_rate(self, conversation: Conversation) -> bool:
-        closed_at = conversation.closed_at or 0.0
-        return self.clock.now() - closed_at <= self.settings.rating_window_hours * 3600
+        return self.clock.now() - (conversation.closed_at or 0.0) <= self.rating_window_s
 
     def language_for(self, requested: str | None) -> str:
         return requested if requested in self.settings.languages else self.settings.default_language
@@ -279,15 +280,15 @@ class ChatService:
         return closed
 
     async def rate(self, conversation: Conversation, score: int, comment: str | None) -> Rating:
-        """``score`` is already on the stored 1..5 axis of every scale (services/ratings.py)."""
+        """``score`` is already on the stored 1..5 axis (services/ratings.py)."""
         if conversation.is_open:
             raise NotClosed("A chat can be rated once it has ended.")
         if not self._can_rate(conversation):
             raise RatingExpired("The time to rate this chat has passed.")
         rating = await self.store.add_rating(
-            conversation.id, score, comment, self.clock.now(), scale=self.settings.rating_scale
+            conversation.id, score, comment, self.clock.now(), scale=self.rating_scale
         )
-        self.events.changed("rating")
+        await self.events.to_managers("chat:rated", {"conversation_id": conversation.id})
         if conversation.agent_id:
             await self.events.to_agent(
                 conversation.agent_id, "chat:rated",

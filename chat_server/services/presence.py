@@ -61,6 +61,7 @@ class Presence:
         if await self.redis.scard(key) == 0:
             await self.queue.set_unavailable(agent.id)
             await self.redis.zadd(self.keys.gone, {agent.id: self.clock.now_ms()})
+            await self.events.to_managers("agents:changed", {"agent_id": agent.id, "status": "disconnected"})
 
     async def set_agent_status(self, agent: Agent, status: str) -> None:
         await self.redis.set(self.keys.agent_status(agent.id), status)

@@ -106,6 +106,8 @@ class Router:
         department = self.settings.department(conversation.department)
         broadcast = bool(conversation.sla_breached_at and department and department.sla_broadcast)
         eligible = agent.is_manager or not agent.departments or conversation.department in agent.departments
+        await self.queue.prepare(agent.id, agent.capacity or self.settings.agent_capacity,
+                                 await self.store.count_open_for_agent(agent.id))
         result = await self.queue.accept(conversation_id, agent.id, any_waiting=broadcast and eligible)
         if result == 0:
             raise AlreadyTaken("Another agent has taken this chat.")

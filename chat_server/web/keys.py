@@ -8,11 +8,14 @@ from aiohttp import web
 
 from ..clock import Clock
 from ..config import Settings
+from ..security.ratelimit import RateLimiter
+from ..services.accounts import AccountsService
 from ..reports.dashboard import DashboardService
 from ..reports.qa import QaService
 from ..reports.service import ReportService
-from ..services.accounts import AccountsService
+from ..services.assistant import AssistantService
 from ..services.auth import AuthService
+from ..services.canned import CannedService
 from ..services.chat import ChatService
 from ..services.presence import Presence
 from ..services.router import Router
@@ -30,6 +33,10 @@ TEAM = web.AppKey("team", TeamService)
 ACCOUNTS = web.AppKey("accounts", AccountsService)
 ROUTER = web.AppKey("router", Router)
 PRESENCE = web.AppKey("presence", Presence)
+LIMITER = web.AppKey("limiter", RateLimiter)
 REPORTS = web.AppKey("reports", ReportService)
 QA = web.AppKey("qa", QaService)
 DASHBOARD = web.AppKey("dashboard", DashboardService)
+# Canned replies and the positive-language assistant (services/canned.py, services/assistant.py).
+CANNED = web.AppKey("canned", CannedService)
+ASSISTANT = web.AppKey("assistant", AssistantService)

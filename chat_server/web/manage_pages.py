@@ -1,4 +1,5 @@
-"""Managers' pages: reports (agents see their own), the live dashboard and quality review.
+"""Managers' pages: reports (agents see their own), the live dashboard, quality review and the
+canned-reply library.
 
 The pages are shells; their scripts read the JSON API (web/reports_api.py) and the ``/manage``
 socket. Without a session they send the browser to the console's sign-in form.
@@ -62,7 +63,26 @@ def _page(template: str, *, managers_only: bool) -> Callable[[web.Request], Awai
     return view
 
 
+async def manage_canned(request: web.Request) -> web.Response:
+    """The canned-reply library and the assistant's rule sets."""
+    agent = await _viewer(request)
+    if agent is None:
+        raise web.HTTPFound(SIGN_IN)
+    if not agent.is_manager:
+        response = render(request, "manage_forbidden.html", agent=serializers.agent(agent))
+        response.set_status(403)
+        return response
+    settings = request.app[SETTINGS]
+    return render(
+        request,
+        "manage_canned.html",
+        agent=serializers.agent(agent),
+        default_language=settings.default_language,
+    )
+
+
 def setup(app: web.Application) -> None:
+    app.router.add_get("/manage/canned", manage_canned)
     app.router.add_get("/manage/reports", _page("reports", managers_only=False))
     app.router.add_get("/manage/dashboard", _page("dashboard", managers_only=True))
     app.router.add_get("/manage/qa", _page("qa", managers_only=True))

@@ -3,8 +3,11 @@
 import { $, h, show, errorText } from "./dom.js";
 import { Outbox, sendItem } from "./outbox.js";
 import { renderList, renderTranscript, renderVisitor, renderHeader, renderEmpty, visitorName } from "./render.js";
+import { mountPicker } from "./canned-picker.js";
+import { mountAssistant } from "./assistant.js";
 
 const ACK_TIMEOUT = 15000;
+const FINAL_ERRORS = new Set(["text_too_long", "missing_field", "invalid_payload", "conversation_closed", "not_found"]);
 
 if ($("login-form")) initLogin();
 else initApp();
@@ -65,6 +68,17 @@ function initApp() {
   }
   const socket = window.io("/agent", { transports: ["websocket", "polling"], tryAllTransports: true });
 
+  // Canned replies ("/" in the reply box) and the positive-language assistant live in their own modules.
+  const replyContext = () => {
+    const conv = state.convs.get(state.selected);
+    return {
+      conversationId: conv && !conv.closed ? conv.id : null, language: conv && conv.language,
+      visitor: conv && conv.visitor, agent: { name: state.me.name },
+    };
+  };
+  mountPicker({ textarea: input, socket, getContext: replyContext });
+  mountAssistant({ textarea: input, socket, getContext: replyContext });
+
   function emitAck(event, payload, cb) {
     socket.timeout(ACK_TIMEOUT).emit(event, payload, (err, ack) => {
       if (err) return cb({ ok: false, error: { code: "timeout", message: "The server did not answer. Please try again." } });
@@ -98,6 +112,7 @@ function initApp() {
     Object.assign(conv, {
       status: c.status, visitor: c.visitor || conv.visitor || {}, agent: c.agent || conv.agent,
       created_at: c.created_at || conv.created_at, closed: c.status === "closed", rating: c.rating || conv.rating || null,
+      language: c.language || conv.language || null,
     });
     addMessages(conv, c.messages || [], false);
     return conv;
@@ -170,6 +185,9 @@ function initApp() {
     show(typing, conv.typing && !conv.closed);
     show($("reply-form"), !conv.closed);
     show($("closed-note"), conv.closed);
+    $("closed-note").textContent = conv.removed
+      ? "This chat was moved to someone else. The transcript stays here until you dismiss it."
+      : "This chat is closed. The transcript stays here until you dismiss it.";
     show($("close-chat"), !conv.closed);
   }
 
@@ -213,6 +231,11 @@ function initApp() {
         const conv = state.convs.get(item.conversation_id);
         if (conv && res.message) addMessages(conv, [res.message], false);
       } else if (!res.retryLater) {
+        const code = res.error?.code;
+        if (FINAL_ERRORS.has(code)) { // retrying cannot help: hand the text back for editing
+          outbox.remove(item.client_id);
+          if (code !== "conversation_closed" && state.selected === item.conversation_id && !input.value) input.value = item.text;
+        }
         toast(errorText(res, "The message could not be sent."));
       }
       render();
@@ -368,8 +391,13 @@ function initApp() {
     if (!p || !p.conversation) return;
     const conv = upsertConv(p.conversation);
     conv.closed = false;
+    conv.removed = false;
+    if (p.transferred_from) conv.transferredFrom = p.transferred_from;
     if (!state.selected || !state.convs.has(state.selected)) select(conv.id);
-    else if (state.selected !== conv.id) conv.fresh = true;
+    else if (state.selected !== conv.id) {
+      conv.fresh = true;
+      conv.unread = conv.list.filter((m) => m.author?.kind === "visitor").length;
+    }
     render();
   });
 
@@ -383,6 +411,15 @@ function initApp() {
     const conv = p && state.convs.get(p.conversation_id);
     if (!conv) return;
     setVisitorTyping(conv, !!p.typing);
+    render();
+  });
+
+  // The chat left this agent (transferred, or requeued after the console was gone too long).
+  socket.on("chat:removed", (p) => {
+    const conv = p && state.convs.get(p.conversation_id);
+    if (!conv) return;
+    conv.removed = true;
+    markClosed(conv);
     render();
   });
 

@@ -42,7 +42,7 @@ export function renderList(listEl, convs, selectedId, handlers, now = Date.now()
     if (conv.unread > 0) bottom.appendChild(h("span", { class: "badge", "data-testid": "unread-badge",
       "aria-label": `${conv.unread} unread` }, conv.unread > 99 ? "99+" : conv.unread));
     if (conv.closed && conv.rating) bottom.appendChild(h("span", { class: "pill pill-rating", title: "Visitor rating" }, `★ ${conv.rating.score}`));
-    if (conv.closed) bottom.appendChild(h("span", { class: "pill pill-closed" }, "Closed"));
+    if (conv.closed) bottom.appendChild(h("span", { class: "pill pill-closed" }, conv.removed ? "Reassigned" : "Closed"));
 
     const main = h("button", { type: "button", class: "ci-main", onclick: () => handlers.onSelect(conv.id) },
       avatar(conv),
@@ -125,7 +125,8 @@ export function renderHeader(conv) {
   $("conv-name").textContent = visitorName(conv);
   const parts = [];
   if (conv.visitor?.email) parts.push(conv.visitor.email);
-  parts.push(conv.closed ? "Closed" : "Open");
+  if (conv.transferredFrom) parts.push(`Transferred from ${conv.transferredFrom}`);
+  parts.push(conv.removed ? "Reassigned" : conv.closed ? "Closed" : "Open");
   $("conv-sub").textContent = parts.join(" · ");
 }
 
