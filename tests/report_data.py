@@ -86,3 +86,27 @@ async def insert(store: SqliteStore, chats: list[Chat], visitor_id: str = "v_000
                     " VALUES (?, ?, ?, ?, ?)",
                     (chat.id, score, comment, (chat.closed or chat.created) + 30, scale),
                 )
+
+
+async def insert_usage(
+    store: SqliteStore, canned: list[tuple[str, str]], accepted: list[tuple[str, str, int]]
+) -> None:
+    """Canned replies used (conversation id, agent id) and assistant suggestions accepted
+    (agent id, UTC day, count), as the canned-reply and assistant features record them."""
+    async with store._write() as db:
+        await db.execute(
+            "INSERT OR IGNORE INTO canned_responses (id, shortcut, title, text, category, language, scope,"
+            " scope_key, created_at, updated_at) VALUES ('r_report0000000001', 'thanks', 'Thanks', 'Thank you!',"
+            " 'General', 'en', 'global', '', 0, 0)"
+        )
+        for conversation_id, agent_id in canned:
+            await db.execute(
+                "INSERT INTO canned_response_usage (canned_response_id, agent_id, conversation_id, used_at)"
+                " VALUES ('r_report0000000001', ?, ?, 0)",
+                (agent_id, conversation_id),
+            )
+        for agent_id, day, count in accepted:
+            await db.execute(
+                "INSERT INTO assistant_feedback (agent_id, day, shown, accepted, ignored) VALUES (?, ?, ?, ?, 0)",
+                (agent_id, day, count, count),
+            )

@@ -12,6 +12,8 @@ The day is Monday 2 March 2026, UTC. T0 = 10:00. Anna (A) and Boris (B) are agen
 | c6   | sales | +600  | B +720 (120); A miss| B +840 (120)       | +1200 resolved      | 3           |
 
 (gen. = general; replies are measured from when that agent joined; ratings are stars.)
+Canned replies: Anna twice in c1 and once in c2, Boris once in c6. Assistant suggestions accepted on
+2 March: Anna 3, Boris 2 (and Boris 1 on 1 March, outside the range).
 Handle time runs from joining until the close or the next agent joining (c2: A 190→400, B 400→1000).
 """
 
@@ -26,7 +28,7 @@ import pytest
 from chat_server.departments import Department
 from chat_server.reports.csv import cell, flatten
 
-from .report_data import Chat, insert, ts
+from .report_data import Chat, insert, insert_usage, ts
 
 T0 = ts("2026-03-02T10:00:00")
 DAY = {"from": "2026-03-02", "to": "2026-03-02", "tz": "UTC"}
@@ -89,6 +91,12 @@ async def seeded(live_server):
         ),
     ]
     await insert(live_server.store, chats)
+    c1, c2, c6 = chats[0].id, chats[1].id, chats[5].id
+    await insert_usage(
+        live_server.store,
+        canned=[(c1, a), (c1, a), (c2, a), (c6, b)],
+        accepted=[(a, "2026-03-02", 3), (b, "2026-03-01", 1), (b, "2026-03-02", 2)],
+    )
     tokens = {
         name: await live_server.token_for(agent)
         for name, agent in (("anna", anna), ("boris", boris), ("mia", mia))
@@ -118,8 +126,8 @@ async def test_agent_figures_match_the_hand_worked_answers(live_server, seeded):
         "resolution": {"resolved": 1, "follow_up": 1},  # c1, c2
         "ratings": {"count": 2, "average": 3.0, "response_rate": 1.0, "positive": 1, "negative": 1},
         "qa": no_qa(),
-        "canned_used": 0,
-        "suggestions_used": 0,
+        "canned_used": 3,
+        "suggestions_used": 3,
     }
     assert rows["Boris"] == {
         "agent_id": seeded["boris"].id,
@@ -133,8 +141,8 @@ async def test_agent_figures_match_the_hand_worked_answers(live_server, seeded):
         # rated c2 (1★) and c6 (3★) of 3 closed: 0.667; 3★ is neither positive nor negative
         "ratings": {"count": 2, "average": 2.0, "response_rate": 0.667, "positive": 0, "negative": 1},
         "qa": no_qa(),
-        "canned_used": 0,
-        "suggestions_used": 0,
+        "canned_used": 1,
+        "suggestions_used": 2,  # 1 March is outside the range
     }
     assert rows["Mia"]["chats_handled"] == 0
     assert rows["Mia"]["wait_s"] == {"avg": None, "p90": None}
@@ -156,7 +164,8 @@ def department(key, name, **figures):
         "resolution": {"resolved": 0, "follow_up": 0},
         "qa": no_qa(),
         "canned_used": 0,
-        "suggestions_used": 0,
+        # counted per agent and day, not per chat: only the all-departments row has it
+        "suggestions_used": None,
     }
     return {**row, **figures}
 
@@ -177,6 +186,7 @@ async def test_department_figures_count_each_chat_once(live_server, seeded):
         handle_s={"avg": 570.0},  # 600, 810 (first join to close), 300
         resolution={"resolved": 1, "follow_up": 1},
         ratings={"count": 2, "average": 3.0, "response_rate": 0.667, "positive": 1, "negative": 1},
+        canned_used=3,
     )
     assert sales == department(
         "sales",
@@ -189,6 +199,7 @@ async def test_department_figures_count_each_chat_once(live_server, seeded):
         handle_s={"avg": 480.0},
         resolution={"resolved": 1, "follow_up": 0},
         ratings={"count": 1, "average": 3.0, "response_rate": 1.0, "positive": 0, "negative": 0},
+        canned_used=1,
     )
     assert everything == department(
         "all",
@@ -205,6 +216,8 @@ async def test_department_figures_count_each_chat_once(live_server, seeded):
         resolution={"resolved": 2, "follow_up": 1},
         # 3 ratings of 4 handled-and-closed chats (the abandoned c4 was never asked)
         ratings={"count": 3, "average": 3.0, "response_rate": 0.75, "positive": 1, "negative": 1},
+        canned_used=4,
+        suggestions_used=5,
     )
 
 

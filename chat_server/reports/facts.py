@@ -65,7 +65,7 @@ class QaFact:
 @dataclass(frozen=True)
 class AgentEvent:
     """Something an agent did (or failed to do) in a conversation: one missed offer, one canned
-    reply used, one assistant suggestion taken."""
+    reply used."""
 
     conversation_id: str
     agent_id: str
@@ -79,7 +79,9 @@ class ReportFacts:
     qa: list[QaFact] = field(default_factory=list)
     missed: list[AgentEvent] = field(default_factory=list)
     canned: list[AgentEvent] = field(default_factory=list)
-    suggestions: list[AgentEvent] = field(default_factory=list)
+    # Assistant suggestions accepted, per agent. Counted per day, not per chat, so they cannot be
+    # split by department: None once the facts are narrowed to some conversations.
+    suggestions_by_agent: dict[str, int] | None = field(default_factory=dict)
 
     def only(self, keep: Callable[[ConversationFacts], bool]) -> ReportFacts:
         """The same facts restricted to some conversations (a department, one agent's days)."""
@@ -90,5 +92,5 @@ class ReportFacts:
             qa=[r for r in self.qa if r.conversation_id in ids],
             missed=[e for e in self.missed if e.conversation_id in ids],
             canned=[e for e in self.canned if e.conversation_id in ids],
-            suggestions=[e for e in self.suggestions if e.conversation_id in ids],
+            suggestions_by_agent=None,
         )

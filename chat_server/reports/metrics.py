@@ -125,7 +125,9 @@ def agent_row(agent_id: str, name: str, t: Tally, facts: ReportFacts) -> dict[st
         "chats_missed": _count(facts.missed, agent_id),
         **_common(t),
         "canned_used": _count(facts.canned, agent_id),
-        "suggestions_used": _count(facts.suggestions, agent_id),
+        "suggestions_used": (
+            None if facts.suggestions_by_agent is None else facts.suggestions_by_agent.get(agent_id, 0)
+        ),
     }
 
 
@@ -169,7 +171,9 @@ def department_row(department_id: str, name: str, facts: ReportFacts) -> dict[st
         "chats_abandoned": t.abandoned,
         **_common(t),
         "canned_used": len(facts.canned),
-        "suggestions_used": len(facts.suggestions),
+        "suggestions_used": (
+            None if facts.suggestions_by_agent is None else sum(facts.suggestions_by_agent.values())
+        ),
     }
 
 

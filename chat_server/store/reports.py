@@ -1,13 +1,10 @@
-"""Read-only queries behind the reports, on the SqliteStore's connection.
-
-Each figure comes from one named query. ``canned_uses`` and ``suggestion_uses`` return nothing
-until canned-reply and assistant usage is recorded; when their tables land, only those queries
-change and the reports fill in.
-"""
+"""Read-only queries behind the reports, on the SqliteStore's connection: each figure comes from
+one named query over the tables the chat, routing, canned-reply and assistant features write."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import UTC, datetime
 
 from ..reports.facts import AgentEvent, ConversationFacts, Participation, QaFact, RatingFact, ReportFacts
 from .sqlite import SqliteStore
@@ -27,7 +24,7 @@ class ReportStore:
             qa=await self.qa_reviews(start, end),
             missed=await self.missed_offers(start, end),
             canned=await self.canned_uses(start, end),
-            suggestions=await self.suggestion_uses(start, end),
+            suggestions_by_agent=await self.suggestions_accepted(start, end),
         )
 
     async def conversation_facts(self, start: float, end: float) -> list[ConversationFacts]:
@@ -87,12 +84,24 @@ class ReportStore:
         return [AgentEvent(r[0], r[1]) for r in rows]
 
     async def canned_uses(self, start: float, end: float) -> list[AgentEvent]:
-        """One event per canned reply an agent inserted. Not recorded yet: empty until it is logged."""
-        return []
+        """One event per canned reply an agent inserted into a chat of the range."""
+        rows = await self.store.db.execute_fetchall(
+            "SELECT u.conversation_id, u.agent_id FROM canned_response_usage u"
+            f" JOIN conversations c ON c.id = u.conversation_id WHERE {_IN_RANGE}",
+            (start, end),
+        )
+        return [AgentEvent(r[0], r[1]) for r in rows]
 
-    async def suggestion_uses(self, start: float, end: float) -> list[AgentEvent]:
-        """One event per assistant suggestion an agent used. Not recorded yet: empty until it is logged."""
-        return []
+    async def suggestions_accepted(self, start: float, end: float) -> dict[str, int]:
+        """agent id -> positive-language suggestions accepted. The assistant counts per UTC day, so
+        this covers every UTC day the range touches."""
+        first = datetime.fromtimestamp(start, UTC).date().isoformat()
+        last = datetime.fromtimestamp(max(start, end - 1), UTC).date().isoformat()
+        rows = await self.store.db.execute_fetchall(
+            "SELECT agent_id, SUM(accepted) FROM assistant_feedback WHERE day >= ? AND day <= ? GROUP BY agent_id",
+            (first, last),
+        )
+        return {r[0]: int(r[1] or 0) for r in rows}
 
     async def qa_reviews(self, start: float, end: float) -> list[QaFact]:
         rows = await self.store.db.execute_fetchall(
