@@ -96,8 +96,9 @@ async def insert_usage(
     async with store._write() as db:
         await db.execute(
             "INSERT OR IGNORE INTO canned_responses (id, shortcut, title, text, category, language, scope,"
-            " scope_key, created_at, updated_at) VALUES ('r_report0000000001', 'thanks', 'Thanks', 'Thank you!',"
-            " 'General', 'en', 'global', '', 0, 0)"
+            " scope_key, created_at, updated_at)"
+            " VALUES ('r_report0000000001', 'thanks', 'Thanks', 'Thank you!', 'General', 'en', 'global', '',"
+            " 0, 0)"
         )
         for conversation_id, agent_id in canned:
             await db.execute(
@@ -107,6 +108,7 @@ async def insert_usage(
             )
         for agent_id, day, count in accepted:
             await db.execute(
-                "INSERT INTO assistant_feedback (agent_id, day, shown, accepted, ignored) VALUES (?, ?, ?, ?, 0)",
+                "INSERT INTO assistant_feedback (agent_id, day, shown, accepted, ignored)"
+                " VALUES (?, ?, ?, ?, 0)",
                 (agent_id, day, count, count),
             )

@@ -98,7 +98,8 @@ class ReportStore:
         first = datetime.fromtimestamp(start, UTC).date().isoformat()
         last = datetime.fromtimestamp(max(start, end - 1), UTC).date().isoformat()
         rows = await self.store.db.execute_fetchall(
-            "SELECT agent_id, SUM(accepted) FROM assistant_feedback WHERE day >= ? AND day <= ? GROUP BY agent_id",
+            "SELECT agent_id, SUM(accepted) FROM assistant_feedback WHERE day >= ? AND day <= ?"
+            " GROUP BY agent_id",
             (first, last),
         )
         return {r[0]: int(r[1] or 0) for r in rows}
