@@ -581,6 +581,7 @@
     });
     socket.on("chat:closed", function (p) {
       if (!p || !S.conv || p.conversation_id !== S.conv.id) return;
+      if (p.rating_scale) buildScale(p.rating_scale);
       stopTyping();
       S.outbox.forEach(function (o) { o.failed = true; }); persistOutbox();
       if (S.view !== "thanks") setView("closed");
