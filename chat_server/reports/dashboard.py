@@ -120,15 +120,19 @@ class DashboardPublisher:
         self.refresh_s = refresh_s
         self._pending: asyncio.Task[None] | None = None
         self._last: dict[str, Any] | None = None
+        self._stopped = asyncio.Event()
 
     def poke(self) -> None:
         """Something changed: push soon. Cheap and synchronous, for Events.listeners."""
+        if self._stopped.is_set():
+            return
         if self._pending is None or self._pending.done():
             self._pending = asyncio.get_running_loop().create_task(self._later())
 
     async def _later(self) -> None:
         await asyncio.sleep(self.throttle_s)
-        await self.publish(force=True)
+        if not self._stopped.is_set():
+            await self.publish(force=True)
 
     async def publish(self, *, force: bool = False) -> None:
         try:
@@ -142,12 +146,23 @@ class DashboardPublisher:
             await self.events.to_dashboards(UPDATE_EVENT, snapshot)
 
     async def run(self) -> None:
-        while True:
-            await asyncio.sleep(self.refresh_s)
-            await self.publish()
+        """Until ``stop()``. Ends on the flag, not only on cancellation: on Python 3.11 a cancel that
+        lands while Redis or the database answers can be swallowed (asyncio.wait_for), and a loop
+        relying on it alone would keep the server from shutting down."""
+        while not self._stopped.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopped.wait(), self.refresh_s)
+            if not self._stopped.is_set():
+                await self.publish()
 
-    async def stop(self) -> None:
-        if self._pending is not None:
-            self._pending.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._pending
+    async def stop(self, running: asyncio.Task[None] | None = None, grace_s: float = 5.0) -> None:
+        """Stop the refresh loop (``running``) and any push still waiting, within ``grace_s``."""
+        self._stopped.set()
+        tasks = {t for t in (running, self._pending) if t is not None and not t.done()}
+        if not tasks:
+            return
+        _, late = await asyncio.wait(tasks, timeout=grace_s)
+        for task in late:
+            task.cancel()
+        if late:
+            await asyncio.wait(late, timeout=grace_s)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 
 import redis.asyncio as aioredis
@@ -82,7 +81,4 @@ async def _dashboard_ctx(app: web.Application) -> AsyncIterator[None]:
     publisher = app[PUBLISHER]
     task = asyncio.create_task(publisher.run())
     yield
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
-    await publisher.stop()
+    await publisher.stop(task)
