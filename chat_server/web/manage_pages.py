@@ -57,6 +57,7 @@ def _page(template: str, *, managers_only: bool) -> Callable[[web.Request], Awai
             return response
         if template == "reports":
             context["time_zones"] = time_zones()
+            context["departments"] = settings.departments
         return render(request, f"manage/{template}.html", **context)
 
     return view
