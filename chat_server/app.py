@@ -144,6 +144,9 @@ async def _close_sockets(app: web.Application) -> None:
         await asyncio.wait_for(app[SIO].eio.disconnect(), 5)
     with contextlib.suppress(Exception):
         await asyncio.wait_for(app[SIO].shutdown(), 5)
+    listener = getattr(app[SIO].manager, "thread", None)
+    if listener is not None:  # the cross-process listener would log errors once Redis stops
+        listener.cancel()
 
 
 async def _redis_ctx(app: web.Application) -> AsyncIterator[None]:
