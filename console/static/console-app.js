@@ -19,6 +19,7 @@ import { mountAssistant } from "./assistant.js";
 const ACK_TIMEOUT = 15000;
 const FINAL_ERRORS = new Set(["text_too_long", "missing_field", "invalid_payload", "conversation_closed", "not_found"]);
 const VIEWS = ["inbox", "followups", "search"];
+const fmtDay = (iso) => new Date(`${iso}T12:00:00`).toLocaleDateString([], { weekday: "short", day: "numeric", month: "short" });
 
 export function startConsole(socket) {
   const body = document.body;
@@ -115,7 +116,7 @@ export function startConsole(socket) {
     const mineOpen = conv.role === "mine" && !conv.closed;
     show($("transfer-chat"), mineOpen);
     show($("close-chat"), mineOpen);
-    show($("back-button"), conv.role === "peek" && !!state.back);
+    show($("back-button"), !!state.back);
     $("back-button").textContent = state.back === "followups" ? "← Follow-ups" : "← Search results";
     show($("watch-live"), conv.role === "peek" && me.role === "manager" && conv.status === "assigned");
     show($("stop-watching"), conv.role === "watch");
@@ -189,7 +190,7 @@ export function startConsole(socket) {
     const conv = model.get(id);
     if (conv) { conv.unread = 0; conv.fresh = false; }
     for (const c of model.convs.values()) if (c.role === "peek" && c.id !== id) model.drop(c.id);
-    if (!conv || conv.role !== "peek") state.back = null;
+    state.back = null;
     renderNow();
     if (conv && conv.role === "mine" && !conv.closed) input.focus();
   };
@@ -226,16 +227,17 @@ export function startConsole(socket) {
   // Open a conversation read-only (search result, follow-up, offline message, history).
   app.openPeek = async (id, back = null) => {
     const known = model.get(id);
-    if (known && known.role !== "peek") { app.select(id); return; }
-    try {
-      const data = await api("GET", `/api/conversations/${encodeURIComponent(id)}`);
-      model.upsert(data.conversation, "peek");
-      app.select(id);
-      state.back = back;
-      renderNow();
-    } catch (err) {
-      app.toast(err.message);
+    if (!known || known.role === "peek") {
+      try {
+        const data = await api("GET", `/api/conversations/${encodeURIComponent(id)}`);
+        model.upsert(data.conversation, "peek");
+      } catch (err) {
+        return app.toast(err.message);
+      }
     }
+    app.select(id);
+    state.back = back;
+    renderNow();
   };
 
   app.openOffline = (id) => app.openPeek(id, null);
@@ -287,7 +289,7 @@ export function startConsole(socket) {
     onTransferred: (conv, name) => { conv.movedTo = name; app.toast(`Transferred to ${name}.`, "ok"); app.render(); },
     onClosed: (conv, followUp) => {
       model.markClosed(conv);
-      if (followUp) { app.toast(`Follow-up saved for ${followUp.due_date}.`, "ok"); app.followUps.load(); }
+      if (followUp) { app.toast(`Follow-up saved for ${fmtDay(followUp.due_date)}.`, "ok"); app.followUps.load(); }
       app.render();
     } });
   app.followUps = createFollowUps({ onOpen: (id) => app.openPeek(id, "followups"), toast: app.toast,

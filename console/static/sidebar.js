@@ -106,7 +106,9 @@ export function renderOffers(listEl, offers, handlers, now = Date.now()) {
         onclick: () => handlers.onAccept(c.id) }, offer.broadcast ? "Take it" : "Accept"),
       h("button", { type: "button", class: "btn btn-ghost btn-sm", "data-testid": "offer-decline", disabled: offer.busy,
         onclick: () => handlers.onDecline(c.id) }, offer.broadcast ? "Dismiss" : "Decline"));
-    listEl.appendChild(h("li", { class: `offer-card${offer.broadcast ? " is-overdue" : ""}`, "data-testid": "offer-card",
+    const fresh = !offer.shown;
+    offer.shown = true;
+    listEl.appendChild(h("li", { class: `offer-card${offer.broadcast ? " is-overdue" : ""}${fresh ? " is-new" : ""}`, "data-testid": "offer-card",
       "data-conversation-id": c.id, role: "group", "aria-label": `Incoming chat from ${name}` },
     h("div", { class: "offer-top" }, avatar(name, c.id, "avatar-ring"),
       h("div", { class: "offer-who" }, h("span", { class: "offer-name" }, name), meta ? h("span", { class: "offer-meta" }, meta) : null),

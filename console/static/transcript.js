@@ -23,7 +23,7 @@ export function noteCard(note) {
   const kind = note.kind || "note";
   const who = note.author?.name || "Someone";
   const head = h("div", { class: "note-head" },
-    h("span", { class: "note-icon", "aria-hidden": "true" }, kind === "whisper" ? "👁" : kind === "handover" ? "⇄" : "✎"),
+    h("span", { class: "note-icon", "aria-hidden": "true" }, kind === "whisper" ? "◆" : kind === "handover" ? "⇄" : "✎"),
     h("span", { class: "note-label" }, NOTE_LABELS[kind] || NOTE_LABELS.note));
   const byline = kind === "handover" ? `Transferred from ${who}` : kind === "whisper" ? `${who} (manager)` : who;
   return h("div", { class: `note note-${kind}`, "data-testid": "note", "data-note-kind": kind, title: fmtDateTime(note.created_at) },

@@ -99,7 +99,7 @@ export function dayLabel(iso, now = new Date()) {
 // A rating as stars or words, whatever the site's scale.
 export function ratingLabel(rating) {
   if (!rating) return "";
-  if (rating.scale === "thumbs") return rating.value === "up" ? "👍 Good" : "👎 Bad";
+  if (rating.scale === "thumbs") return rating.value === "up" ? "Thumbs up" : "Thumbs down";
   if (rating.scale === "three") return { good: "Good", okay: "Okay", bad: "Bad" }[rating.value] || String(rating.value);
   const n = Math.max(0, Math.min(5, Number(rating.score) || 0));
   return "★".repeat(n) + "☆".repeat(5 - n);

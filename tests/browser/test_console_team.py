@@ -4,14 +4,24 @@ follow-ups, offers, the offline inbox, search and keyboard use."""
 
 from __future__ import annotations
 
+import time
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from playwright.async_api import expect
 
-from .console_helpers import Watch, agent_account, new_page, say, sign_in, visitor_chat
+from chat_server.app import sweep_once
+from chat_server.clock import FakeClock
+from chat_server.departments import Department
+
+from .console_helpers import Watch, agent_account, api, new_page, say, sign_in, visitor_chat
 
 pytestmark = pytest.mark.browser
+
+
+def addDays(days: int) -> str:  # noqa: N802 - mirrors the console's helper
+    return (date.today() + timedelta(days=days)).isoformat()
 
 
 async def test_two_chats_at_once_with_unread_badges(live_server: Any, browser: Any, artifacts: Any) -> None:
@@ -114,3 +124,195 @@ async def test_transfer_brings_transcript_and_handover_note_to_the_colleague(
     assert "Refund for a damaged parcel" not in str(maria.seen)
     anna_watch.assert_clean()
     ben_watch.assert_clean()
+
+
+async def test_internal_notes_and_whispers_never_reach_the_visitor_page(
+    live_server: Any, browser: Any, artifacts: Any
+) -> None:
+    await agent_account(live_server, "Anna")
+    await agent_account(live_server, "Boss", role="manager")
+    console = await new_page(browser)
+    watch = Watch(console)
+    await sign_in(console, live_server.url, "anna@example.com")
+
+    # The visitor chats from the demo page with the real widget, in its own browser context.
+    visitor = await new_page(browser, 1280, 800)
+    await visitor.goto(live_server.url + "/")
+    await visitor.get_by_test_id("launcher").click()
+    await visitor.get_by_test_id("prechat-name").fill("Maria")
+    await visitor.get_by_test_id("prechat-message").fill("Can I still change my delivery address?")
+    await visitor.get_by_test_id("prechat-submit").click()
+    await expect(console.get_by_test_id("conv-name")).to_have_text("Maria")
+    conversation_id = await console.get_by_test_id("chat-item").get_attribute("data-conversation-id")
+
+    # Alt+N switches the box to an internal note; Enter saves it.
+    await console.keyboard.press("Alt+n")
+    await expect(console.get_by_test_id("mode-note")).to_have_attribute("aria-selected", "true")
+    await console.get_by_test_id("reply-input").fill("Customer is VIP; courier pickup is at 3 pm")
+    await console.get_by_test_id("reply-input").press("Enter")
+    note = console.locator('[data-testid="note"][data-note-kind="note"]')
+    await expect(note.get_by_test_id("note-text")).to_have_text("Customer is VIP; courier pickup is at 3 pm")
+    await expect(note).to_contain_text("Internal note — the visitor can't see this")
+    # Alt+R goes back to replying.
+    await console.keyboard.press("Alt+r")
+    await expect(console.get_by_test_id("mode-reply")).to_have_attribute("aria-selected", "true")
+    await console.get_by_test_id("reply-input").fill("Yes, until 3 pm today. What is the new address?")
+    await console.get_by_test_id("reply-input").press("Enter")
+    await expect(visitor.locator('[data-testid="message"][data-author-kind="agent"]')).to_have_text(
+        ["Yes, until 3 pm today. What is the new address?"])
+
+    # A manager watches the chat live (read-only) and whispers to Anna.
+    boss = await new_page(browser)
+    boss_watch = Watch(boss)
+    await sign_in(boss, live_server.url, "boss@example.com", online=False)
+    await boss.goto(f"{live_server.url}/console?watch={conversation_id}")
+    await expect(boss.get_by_test_id("watch-item")).to_have_count(1)
+    await expect(boss.get_by_test_id("conv-name")).to_have_text("Maria")
+    await expect(boss.locator('[data-testid="note"][data-note-kind="note"]')).to_have_count(1)
+    await expect(boss.get_by_test_id("mode-reply")).to_be_hidden()
+    await expect(boss.get_by_test_id("close-chat")).to_be_hidden()
+    await boss.get_by_test_id("reply-input").fill("Offer free express shipping for the trouble")
+    await boss.get_by_test_id("reply-input").press("Enter")
+    whisper = console.locator('[data-testid="note"][data-note-kind="whisper"]')
+    await expect(whisper.get_by_test_id("note-text")).to_have_text("Offer free express shipping for the trouble")
+    await expect(whisper).to_contain_text("Boss (manager)")
+    # The manager sees the conversation go on live.
+    await visitor.get_by_test_id("composer-input").fill("Hlavná 12, Bratislava")
+    await visitor.get_by_test_id("composer-input").press("Enter")
+    await expect(boss.locator('[data-testid="message"][data-author-kind="visitor"]').last).to_have_text("Hlavná 12, Bratislava")
+    await console.screenshot(path=str(artifacts / "console-notes.png"))
+    await boss.screenshot(path=str(artifacts / "console-watching.png"))
+
+    # Nothing internal ever appears on the visitor's page, not even after a reload.
+    await expect(console.locator('[data-testid="message"][data-author-kind="visitor"]').last).to_have_text("Hlavná 12, Bratislava")
+    for _ in range(2):
+        text = await visitor.locator("body").inner_text()
+        assert "VIP" not in text and "courier" not in text and "express shipping" not in text
+        await visitor.reload()
+        await expect(visitor.locator('[data-testid="message"][data-author-kind="agent"]')).to_have_count(1)
+    await visitor.screenshot(path=str(artifacts / "visitor-without-notes.png"))
+    watch.assert_clean()
+    boss_watch.assert_clean()
+
+
+async def test_follow_up_is_created_on_close_listed_by_due_date_and_completed(
+    live_server: Any, browser: Any, artifacts: Any
+) -> None:
+    anna = await agent_account(live_server, "Anna")
+    page = await new_page(browser)
+    watch = Watch(page)
+    await sign_in(page, live_server.url, "anna@example.com")
+    # An older promise, already overdue (closed from another console of Anna's).
+    _, old_id = await visitor_chat(live_server, "Peter", "My invoice shows the wrong VAT number.")
+    await expect(page.get_by_test_id("chat-item")).to_have_count(1)
+    other_console = await live_server.agent_peer(anna, online=False, password="correct horse battery")
+    ack = await other_console.call("chat:close", {"conversation_id": old_id, "outcome": "follow_up",
+                                                  "due_date": addDays(-2), "note": "Send the corrected invoice"})
+    assert ack["ok"], ack
+    await expect(page.get_by_test_id("chat-item")).to_contain_text("Closed")
+
+    maria, conversation_id = await visitor_chat(live_server, "Maria", "The zip on my backpack broke after a week.")
+    item = page.locator(f'[data-testid="chat-item"][data-conversation-id="{conversation_id}"]')
+    await item.click()
+    await page.get_by_test_id("reply-input").fill("I'll check with the warehouse and get back to you by tomorrow.")
+    await page.get_by_test_id("reply-input").press("Enter")
+
+    # Alt+C opens the close dialog; the follow-up needs a due date and says what was promised.
+    await page.keyboard.press("Alt+c")
+    dialog = page.get_by_test_id("close-dialog")
+    await expect(dialog).to_be_visible()
+    await page.get_by_test_id("outcome-follow-up").check()
+    await expect(page.get_by_test_id("close-due")).to_have_value(addDays(1))
+    await page.get_by_test_id("close-note").fill("Ask the warehouse for a replacement zip and email Maria")
+    await page.screenshot(path=str(artifacts / "console-close-dialog.png"))
+    await page.get_by_test_id("close-confirm").click()
+    await expect(dialog).to_be_hidden()
+    await expect(item).to_contain_text("Closed")
+    await maria.next("chat:closed")
+
+    # The Follow-ups view: overdue first and highlighted, then upcoming; the nav counts what is due.
+    await expect(page.get_by_test_id("follow-up-count")).to_have_text("1")
+    await page.get_by_test_id("nav-followups").click()
+    overdue = page.get_by_test_id("follow-ups-overdue").get_by_test_id("follow-up")
+    await expect(overdue).to_have_count(1)
+    await expect(overdue).to_contain_text("Send the corrected invoice")
+    await expect(overdue.get_by_test_id("follow-up-due")).to_have_text("Overdue by 2 days")
+    upcoming = page.get_by_test_id("follow-ups-upcoming").get_by_test_id("follow-up")
+    await expect(upcoming).to_contain_text("Ask the warehouse for a replacement zip")
+    await expect(upcoming.get_by_test_id("follow-up-due")).to_have_text("Due tomorrow")
+    await page.screenshot(path=str(artifacts / "console-follow-ups.png"))
+
+    # Open the conversation behind it (read-only), come back, mark it done.
+    await upcoming.get_by_test_id("follow-up-open").click()
+    await expect(page.get_by_test_id("conv-name")).to_have_text("Maria")
+    await expect(page.get_by_test_id("transcript")).to_contain_text("get back to you by tomorrow")
+    await page.get_by_test_id("back-button").click()
+    await page.get_by_test_id("follow-ups-overdue").get_by_test_id("follow-up-done").click()
+    await expect(page.get_by_test_id("follow-ups-overdue")).to_have_count(0)
+    await expect(page.get_by_test_id("follow-up-count")).to_have_text("")
+    await page.get_by_test_id("follow-ups-show-done").check()
+    await expect(page.get_by_test_id("follow-ups-done").get_by_test_id("follow-up")).to_contain_text("Send the corrected invoice")
+    status, body = await api(live_server, "anna@example.com", "GET", "/api/follow-ups?include_done=1")
+    done = {f["note"]: f["done_at"] is not None for f in body["items"]}
+    assert done == {"Send the corrected invoice": True, "Ask the warehouse for a replacement zip and email Maria": False}
+    watch.assert_clean()
+
+
+async def test_offer_rings_with_a_countdown_and_is_accepted_from_the_card(
+    settings: Any, server_factory: Any, browser: Any, artifacts: Any
+) -> None:
+    clock = FakeClock(time.time())
+    server = await server_factory(settings.replace(departments=(
+        Department("general", "General", assignment="offer", offer_timeout_s=45, max_wait_s=120, sla_broadcast=True),
+    )), clock=clock)
+    await agent_account(server, "Anna")
+    page = await new_page(browser)
+    watch = Watch(page)
+    await sign_in(page, server.url, "anna@example.com")
+
+    maria, first = await visitor_chat(server, "Maria", "Hi, is the Trail 30 waterproof?")
+    card = page.locator(f'[data-testid="offer-card"][data-conversation-id="{first}"]')
+    await expect(card).to_be_visible()
+    await expect(card).to_contain_text("Maria")
+    await expect(card).to_contain_text("Hi, is the Trail 30 waterproof?")
+    await expect(card.get_by_test_id("offer-countdown")).to_contain_text("Rings for")
+    await expect(page.get_by_test_id("chat-item")).to_have_count(0)
+    await page.wait_for_timeout(400)  # let the card's entrance animation finish for the screenshot
+    await page.screenshot(path=str(artifacts / "console-offer.png"))
+    await card.get_by_test_id("offer-accept").click()
+    await expect(card).to_have_count(0)
+    await expect(page.get_by_test_id("conv-name")).to_have_text("Maria")
+    await expect(page.get_by_test_id("chat-item")).to_have_count(1)
+    await maria.wait_for("chat:assigned", lambda d: d["agent"]["name"] == "Anna")
+
+    # A second offer rings out while Anna is away: the card goes when the server says it expired.
+    _, second = await visitor_chat(server, "Lena", "Do you ship to Norway?")
+    card = page.locator(f'[data-testid="offer-card"][data-conversation-id="{second}"]')
+    await expect(card).to_be_visible()
+    await page.get_by_test_id("status-select").select_option("away")
+    await expect(page.get_by_test_id("status-select")).to_have_value("away")
+    clock.advance(46)
+    await sweep_once(server.app)
+    await expect(card).to_have_count(0)
+
+    # Ben (one slot) takes Lena. Olga's chat then rings for Anna, who declines it: nobody is left.
+    ben = await agent_account(server, "Ben", capacity=1)
+    ben_console = await server.agent_peer(ben, password="correct horse battery")
+    offer = await ben_console.next("chat:offer")
+    assert (await ben_console.call("chat:accept", {"conversation_id": offer["conversation"]["id"]}))["ok"]
+    _, third = await visitor_chat(server, "Olga", "My discount code is not accepted")
+    await page.get_by_test_id("status-select").select_option("online")
+    card = page.locator(f'[data-testid="offer-card"][data-conversation-id="{third}"]')
+    await card.get_by_test_id("offer-decline").click()
+    await expect(card).to_have_count(0)
+
+    # Waiting past the department's maximum: offered to everyone as overdue; Alt+A takes it.
+    clock.advance(121)
+    await sweep_once(server.app)
+    await expect(card.get_by_test_id("offer-overdue")).to_contain_text("Overdue — anyone can take it")
+    await page.wait_for_timeout(400)
+    await page.screenshot(path=str(artifacts / "console-offer-overdue.png"))
+    await page.keyboard.press("Alt+a")
+    await expect(page.locator(f'[data-testid="chat-item"][data-conversation-id="{third}"]')).to_be_visible()
+    await expect(page.get_by_test_id("offer-card")).to_have_count(0)
+    watch.assert_clean()
