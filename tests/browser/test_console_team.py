@@ -316,3 +316,110 @@ async def test_offer_rings_with_a_countdown_and_is_accepted_from_the_card(
     await expect(page.locator(f'[data-testid="chat-item"][data-conversation-id="{third}"]')).to_be_visible()
     await expect(page.get_by_test_id("offer-card")).to_have_count(0)
     watch.assert_clean()
+
+
+async def test_offline_message_is_read_then_claimed_and_answered(
+    settings: Any, server_factory: Any, browser: Any, artifacts: Any
+) -> None:
+    server = await server_factory(settings.replace(queue_when_unstaffed=False))
+    await agent_account(server, "Anna")
+    # Nobody is on duty: the visitor leaves a message (with an email for the answer).
+    maria, conversation_id = await visitor_chat(server, "Maria", "Do you have the Trail 30 in stock in Košice?",
+                                                email="maria@example.com")
+    page = await new_page(browser)
+    watch = Watch(page)
+    await sign_in(page, server.url, "anna@example.com", online=False)
+    item = page.locator(f'[data-testid="offline-item"][data-conversation-id="{conversation_id}"]')
+    await expect(page.get_by_test_id("offline-toggle")).to_contain_text("Messages left while you were away")
+    await expect(item).to_contain_text("Do you have the Trail 30 in stock")
+    await item.click()
+    await expect(page.get_by_test_id("conv-name")).to_have_text("Maria")
+    await expect(page.get_by_test_id("readonly-bar")).to_contain_text("left this message while nobody was available")
+    await expect(page.get_by_test_id("reply-input")).to_be_hidden()
+    await page.screenshot(path=str(artifacts / "console-offline-inbox.png"))
+
+    await page.get_by_test_id("claim-offline").click()
+    await expect(page.get_by_test_id("reply-input")).to_be_focused()
+    await expect(item).to_have_count(0)
+    await expect(page.locator(f'[data-testid="chat-item"][data-conversation-id="{conversation_id}"]')).to_be_visible()
+    await page.get_by_test_id("reply-input").fill("Hi Maria, yes: three in stock in Košice.")
+    await page.get_by_test_id("reply-input").press("Enter")
+    await maria.wait_for("message:new", lambda d: d["message"]["text"] == "Hi Maria, yes: three in stock in Košice.")
+    watch.assert_clean()
+
+
+async def test_search_finds_past_chats_and_keyboard_moves_between_chats(
+    live_server: Any, browser: Any, artifacts: Any
+) -> None:
+    await agent_account(live_server, "Anna")
+    page = await new_page(browser)
+    watch = Watch(page)
+    await sign_in(page, live_server.url, "anna@example.com")
+    # Maria's earlier chat, rated, then a new one: the visitor panel shows the first as history.
+    maria, old_id = await visitor_chat(live_server, "Maria", "I need a refund for order 1234", email="maria@example.com")
+    await expect(page.get_by_test_id("conv-name")).to_have_text("Maria")
+    await page.get_by_test_id("reply-input").fill("Refund issued, you will see it in 3 days.")
+    await page.get_by_test_id("reply-input").press("Enter")
+    await page.keyboard.press("Alt+c")
+    await page.get_by_test_id("close-confirm").click()
+    await maria.next("chat:closed")
+    assert (await maria.call("chat:rate", {"conversation_id": old_id, "score": 5, "comment": "Quick!"}))["ok"]
+    ack = await maria.call("chat:start", {"text": "Has the refund arrived? I don't see it", "name": "Maria",
+                                          "email": "maria@example.com"})
+    new_id = ack["conversation_id"]
+    _, lena_id = await visitor_chat(live_server, "Lena", "Do you ship to Norway?")
+    await expect(page.locator('[data-testid="chat-item"]:not(.is-closed)')).to_have_count(2)
+
+    # Alt+↓ / Alt+↑ move through the chats; Alt+R focuses the reply box.
+    await page.locator(f'[data-testid="chat-item"][data-conversation-id="{new_id}"]').click()
+    history = page.get_by_test_id("history-item")
+    await expect(history).to_have_count(1)
+    await expect(history).to_contain_text("★★★★★")
+    await history.get_by_test_id("history-toggle").click()
+    await expect(history.get_by_test_id("history-transcript")).to_contain_text("Refund issued, you will see it in 3 days.")
+    await page.screenshot(path=str(artifacts / "console-history.png"))
+    await page.locator("body").click(position={"x": 700, "y": 300})
+    # The list: Lena (newest), Maria's open chat, Maria's closed one.
+    await page.keyboard.press("Alt+ArrowUp")
+    await expect(page.get_by_test_id("conv-name")).to_have_text("Lena")
+    await page.keyboard.press("Alt+ArrowDown")
+    await expect(page.get_by_test_id("conv-name")).to_have_text("Maria")
+    await expect(page.get_by_test_id("reply-input")).to_be_visible()
+    await page.keyboard.press("Control+BracketLeft")
+    await expect(page.get_by_test_id("conv-name")).to_have_text("Lena")
+    await page.keyboard.press("Escape")
+    await page.keyboard.press("Alt+r")
+    await expect(page.get_by_test_id("reply-input")).to_be_focused()
+    await page.keyboard.type("We ship to Norway in 3–5 days.")
+    await page.keyboard.press("Enter")
+    await expect(page.locator('[data-testid="message"][data-author-kind="agent"]')).to_have_text(["We ship to Norway in 3–5 days."])
+    await page.get_by_test_id("reply-input").blur()
+    await page.keyboard.press("?")
+    await expect(page.get_by_test_id("help-dialog")).to_be_visible()
+    await expect(page.get_by_test_id("help-dialog")).to_contain_text("Focus the reply box")
+    await page.screenshot(path=str(artifacts / "console-shortcuts.png"))
+    await page.keyboard.press("Escape")
+    await expect(page.get_by_test_id("help-dialog")).to_be_hidden()
+
+    # Search: by a word from the transcript; a result opens read-only, Back returns to the results.
+    await page.keyboard.press("Alt+3")
+    await expect(page.get_by_test_id("search-q")).to_be_focused()
+    await page.keyboard.type("refund")
+    await page.keyboard.press("Enter")
+    results = page.get_by_test_id("search-result")
+    await expect(results).to_have_count(2)
+    await page.get_by_test_id("search-email").fill("maria@example.com")
+    await page.get_by_test_id("search-submit").click()
+    await expect(page.get_by_test_id("search-status")).to_contain_text("2 conversations")
+    await page.screenshot(path=str(artifacts / "console-search.png"))
+    await page.locator(f'[data-testid="search-result"][data-conversation-id="{old_id}"]').click()
+    await expect(page.get_by_test_id("conv-name")).to_have_text("Maria")
+    await expect(page.get_by_test_id("transcript")).to_contain_text("I need a refund for order 1234")
+    await page.get_by_test_id("back-button").click()
+    await expect(page.get_by_test_id("search-results")).to_be_visible()
+    await page.get_by_test_id("search-q").fill("norway")
+    await page.get_by_test_id("search-email").fill("")
+    await page.get_by_test_id("search-submit").click()
+    await expect(results).to_have_count(1)
+    await expect(results).to_have_attribute("data-conversation-id", lena_id)
+    watch.assert_clean()
