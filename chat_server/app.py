@@ -17,6 +17,7 @@ from .clock import Clock
 from .config import Settings
 from .realtime.agent import AgentNamespace
 from .realtime.events import Events
+from .realtime.redis_manager import WatchedRedisManager
 from .realtime.visitor import VisitorNamespace
 from .redis_backend.embedded import EmbeddedRedis
 from .redis_backend.keys import Keys
@@ -37,8 +38,9 @@ from .services.supervision import SupervisionService
 from .services.team import TeamService
 from .store import create_store
 from .store.canned import create_canned_stores
-from .web import accounts, api, assistant_api, canned_api, pages, supervision, workflow
+from .web import accounts, api, assistant_api, audit, canned_api, pages, supervision, workflow
 from .web.keys import (
+    SIO,
     ACCOUNTS, ASSISTANT, AUTH, CANNED, CHAT, CLOCK, LIMITER, PRESENCE, REDIS, ROUTER, SETTINGS, STORE, SUPERVISION,
     TEAM, TEMPLATES,
 )
@@ -48,7 +50,6 @@ from .web.pages import CONSOLE_DIR
 log = logging.getLogger(__name__)
 
 EMBEDDED = web.AppKey("embedded_redis", EmbeddedRedis)
-SIO = web.AppKey("sio", socketio.AsyncServer)
 # A JSON body or socket frame larger than this is refused before parsing.
 MAX_BODY_BYTES = 256 * 1024
 # One Socket.IO frame: a 4,000-character message is at most 16 KB of UTF-8; Engine.IO's 1 MB default
@@ -66,7 +67,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
 
     sio = socketio.AsyncServer(
         async_mode="aiohttp",
-        client_manager=socketio.AsyncRedisManager(redis_url, channel=keys.socketio_channel),
+        client_manager=WatchedRedisManager(redis_url, channel=keys.socketio_channel),
         cors_allowed_origins="*" if "*" in settings.allowed_origins else list(settings.allowed_origins),
         max_http_buffer_size=MAX_FRAME_BYTES,
     )
@@ -100,7 +101,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
         canned=canned, assistant=assistant,
     ))
 
-    app = web.Application(middlewares=[errors, security_headers], client_max_size=MAX_BODY_BYTES)
+    app = web.Application(middlewares=[errors, security_headers, audit.audit], client_max_size=MAX_BODY_BYTES)
     app[SETTINGS] = settings
     app[CLOCK] = clock
     app[STORE] = store
@@ -129,6 +130,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     workflow.setup(app)
     supervision.setup(app)
     accounts.setup(app)
+    audit.setup(app)
     canned_api.setup(app)
     assistant_api.setup(app)
     app.on_shutdown.append(_close_sockets)
@@ -144,7 +146,9 @@ async def _close_sockets(app: web.Application) -> None:
     """Disconnect every client before aiohttp waits for open handlers; without this a connected
     console holds shutdown for the whole shutdown timeout. Clients reconnect to another process."""
     with contextlib.suppress(Exception):
-        await app[SIO].shutdown()
+        await asyncio.wait_for(app[SIO].eio.disconnect(), 5)
+    with contextlib.suppress(Exception):
+        await asyncio.wait_for(app[SIO].shutdown(), 5)
 
 
 async def _redis_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -152,8 +156,6 @@ async def _redis_ctx(app: web.Application) -> AsyncIterator[None]:
     if embedded is not None:
         await embedded.start()
     yield
-    with contextlib.suppress(Exception):
-        await app[SIO].shutdown()
     await app[REDIS].aclose()
     if embedded is not None:
         await embedded.stop()
@@ -176,7 +178,7 @@ async def _sweeper_ctx(app: web.Application) -> AsyncIterator[None]:
     """Re-queue what Redis lost, then keep the queue moving: offers that rang out, consoles and
     widgets gone for good, SLA breaches, and a dispatch in case a trigger was missed (e.g. an agent
     came online on another process a moment before a chat started here)."""
-    router, presence, chat = app[ROUTER], app[PRESENCE], app[CHAT]
+    router = app[ROUTER]
     try:
         requeued = await router.reconcile()
         if requeued:
@@ -201,6 +203,12 @@ async def _sweeper_ctx(app: web.Application) -> AsyncIterator[None]:
 
 async def sweep_once(app: web.Application) -> None:
     """One pass of the periodic housekeeping; tests call it directly with a fake clock."""
+    sio = app[SIO]
+    if not sio.manager_initialized:
+        # Listen from the start, not from the first client: /healthz must be able to tell.
+        sio.manager_initialized = True
+        sio.manager.initialize()
+    await sio.manager.probe()
     await app[ROUTER].sweep_offers()
     await app[PRESENCE].sweep_gone_agents()
     await app[CHAT].close_abandoned()

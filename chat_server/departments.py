@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .services.ratings import SCALES
+
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _SPAN = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
 _KEY = re.compile(r"^[a-z0-9_-]{1,40}$")
@@ -53,6 +55,7 @@ class Department:
     answer_within_h: int = 24
     autoreply: tuple[tuple[str, str], ...] = field(default=tuple(DEFAULT_AUTOREPLY.items()))
     offline_reply: tuple[tuple[str, str], ...] = field(default=tuple(DEFAULT_OFFLINE_REPLY.items()))
+    rating_scale: str = ""  # the post-chat survey's scale; "" = the site's rating_scale setting
 
     def is_open(self, now: float) -> bool:
         """Inside business hours (no hours configured: always open) and not a holiday."""
@@ -133,6 +136,8 @@ def parse_departments(raw: Any) -> tuple[Department, ...]:
             raise DepartmentConfigError(f"departments.{key}: {exc}") from exc
         if department.assignment not in ("auto", "offer"):
             raise DepartmentConfigError(f"departments.{key}.assignment must be 'auto' or 'offer'")
+        if department.rating_scale not in ("", *SCALES):
+            raise DepartmentConfigError(f"departments.{key}.rating_scale must be one of: {', '.join(SCALES)}")
         found.append(department)
     return tuple(found)
 

@@ -3,6 +3,7 @@ Redis on this machine (each test gets its own key prefix) and a fresh SQLite fil
 
 from __future__ import annotations
 
+import asyncio
 import atexit
 import os
 import shutil
@@ -149,7 +150,7 @@ class LiveServer:
     async def stop(self) -> None:
         for peer in self.peers:
             try:
-                await peer.close()
+                await asyncio.wait_for(peer.close(), 5)
             except Exception:
                 pass
         await self.runner.cleanup()
@@ -164,7 +165,7 @@ async def server_factory() -> AsyncIterator[ServerFactory]:
 
     async def start(settings: Settings, clock: Clock | None = None) -> LiveServer:
         app = create_app(settings, clock=clock)
-        runner = web.AppRunner(app, handle_signals=False)
+        runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=5)
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", 0)
         await site.start()
@@ -175,7 +176,12 @@ async def server_factory() -> AsyncIterator[ServerFactory]:
 
     yield start
     for server in reversed(servers):
-        await server.stop()
+        try:
+            await asyncio.wait_for(server.stop(), 20)
+        except TimeoutError:
+            for task in asyncio.all_tasks():
+                task.print_stack(limit=6)
+            raise
 
 
 @pytest.fixture

@@ -40,7 +40,7 @@ async def test_cli_run_starts_embedded_redis_and_prints_first_manager(tmp_path):
     try:
         async with aiohttp.ClientSession() as http:
             async with http.get(server.url + "/healthz") as r:
-                assert (await r.json()) == {"status": "ok", "redis": "ok", "database": "ok"}
+                assert (await r.json()) == {"status": "ok", "redis": "ok", "database": "ok", "pubsub": "ok"}
             async with http.get(server.url + "/") as r:
                 assert r.status == 200 and "/widget.js" in await r.text()
     finally:

@@ -60,7 +60,7 @@ async def test_healthz_names_redis_when_it_is_unreachable(server_factory, tmp_pa
     async with aiohttp.ClientSession() as http:
         async with http.get(server.url + "/healthz") as r:
             assert r.status == 503
-            assert await r.json() == {"status": "degraded", "redis": "error", "database": "ok"}
+            assert await r.json() == {"status": "degraded", "redis": "error", "database": "ok", "pubsub": "error"}
 
 
 async def test_healthz_names_the_database_when_it_fails(live_server):

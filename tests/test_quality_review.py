@@ -172,3 +172,19 @@ async def test_bad_reviews_are_refused_and_nothing_is_saved(live_server):
     assert status == 403
     _, feedback = await http_get(live_server, "/api/qa/feedback", manager, {"agent_id": anna.id})
     assert feedback["reviews"] == []
+
+
+async def test_quality_review_is_for_managers_and_checks_its_input(live_server):
+    anna = await live_server.create_agent(name="Anna")
+    mia = await live_server.create_agent(name="Mia", role="manager")
+    chat = (await week_of_chats(live_server, anna.id, 1))[0]
+    agent, manager = await live_server.token_for(anna), await live_server.token_for(mia)
+    for path in ("/api/qa/sample", f"/api/qa/conversations/{chat.id}"):
+        status, body = await http_get(live_server, path, agent)
+        assert status == 403 and body["error"]["code"] == "forbidden", path
+    status, body = await http_get(live_server, "/api/qa/sample", manager, {"period": "last week"})
+    assert status == 400 and body["error"]["field"] == "period"
+    status, body = await http_get(live_server, "/api/qa/conversations/c_ffffffffffffffff", manager)
+    assert status == 404
+    status, body = await http_get(live_server, "/api/qa/feedback", manager, {"agent_id": "not-an-id"})
+    assert status == 400 and body["error"]["field"] == "agent_id"

@@ -102,3 +102,32 @@ def test_bad_reporting_settings_fail_at_start_up(settings):
     ):
         with pytest.raises(ConfigError):
             settings.replace(**change)
+
+
+async def test_a_department_can_ask_on_its_own_scale(settings, server_factory):
+    from chat_server.departments import Department
+
+    departments = (Department("general", "General"), Department("sales", "Sales", rating_scale="thumbs"))
+    server = await server_factory(settings.replace(departments=departments))
+    agent = await server.create_agent(name="Anna")
+    console = await server.agent_peer(agent)
+    visitor = await server.visitor()
+    session = await visitor.next("session")
+    assert session["rating_scale"] == "stars5"  # no chat yet: the site's scale
+    ack = await visitor.call("chat:start", {"text": "Do you ship to Brno?", "department": "sales"})
+    assert ack["ok"], ack
+    await console.next("chat:assigned")
+    await console.call("chat:close", {"conversation_id": ack["conversation_id"]})
+    closed = await visitor.next("chat:closed")
+    assert closed["rating_scale"] == "thumbs"
+    again = await server.visitor(session["visitor_token"])
+    assert (await again.next("session"))["rating_scale"] == "thumbs"
+    wrong = await again.call("chat:rate", {"conversation_id": ack["conversation_id"], "score": 5})
+    assert wrong["error"]["code"] == "invalid_payload"
+    rated = await again.call("chat:rate", {"conversation_id": ack["conversation_id"], "score": "up"})
+    assert rated["ok"] and rated["rating"]["scale"] == "thumbs" and rated["rating"]["score"] == 5
+
+
+def test_a_department_scale_must_be_known(settings):
+    with pytest.raises(ConfigError):
+        settings.replace(departments={"sales": {"name": "Sales", "rating_scale": "ten"}})

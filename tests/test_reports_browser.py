@@ -155,3 +155,36 @@ async def test_a_manager_scores_a_sampled_chat_and_the_agent_reads_it(
     await expect(feedback).to_contain_text("<b>Summarise</b> the next steps")  # shown as text, not markup
     await expect(feedback).to_contain_text("Summary 1/2")
     assert not agent_errors, agent_errors
+
+
+async def test_widget_rates_on_the_three_level_scale_after_the_next_visit(settings, server_factory, browser, artifacts):
+    server = await server_factory(settings.replace(rating_scale="three"))
+    anna = await server.create_agent(name="Anna Novak")
+    console = await server.agent_peer(anna)
+    context = await browser.new_context(viewport={"width": 1200, "height": 800})
+    page = await context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    await page.goto(f"{server.url}/")
+    await page.get_by_test_id("launcher").click()
+    await page.get_by_test_id("prechat-name").fill("Maria")
+    await page.get_by_test_id("prechat-message").fill("My parcel is late")
+    await page.get_by_test_id("prechat-submit").click()
+    conversation_id = (await console.next("chat:assigned"))["conversation"]["id"]
+    await page.close()  # the visitor leaves before the chat ends
+
+    assert (await console.call("chat:close", {"conversation_id": conversation_id}))["ok"]
+    page = await context.new_page()  # the next visit: same browser, same stored token
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    await page.goto(f"{server.url}/")  # the widget reopens by itself, showing the survey
+    await expect(page.get_by_test_id("rating-good")).to_be_visible()
+    assert await page.get_by_test_id("rating-star-5").count() == 0
+    await page.get_by_test_id("rating-okay").click()
+    await page.get_by_test_id("rating-good").click()
+    await page.get_by_test_id("rating-comment").fill("Solved in the end")
+    await page.screenshot(path=str(artifacts / "widget-three-level-rating.png"))
+    await page.get_by_test_id("rating-submit").click()
+    await expect(page.get_by_test_id("rating-thanks")).to_be_visible()
+    rating = await server.store.get_rating(conversation_id)
+    assert rating is not None and (rating.score, rating.scale, rating.comment) == (5, "three", "Solved in the end")
+    assert not errors, errors

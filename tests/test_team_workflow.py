@@ -299,3 +299,20 @@ async def test_agents_cannot_watch_or_note_foreign_chats(live_server, event):
     ack = await spy.call(event, {"conversation_id": conversation_id, "text": "hi"})
     assert ack["ok"] is False and ack["error"]["code"] in ("forbidden", "not_found")
     assert await live_server.store.list_notes(conversation_id) == []
+
+
+async def test_manager_actions_are_audited_without_secrets(live_server):
+    manager = await live_server.create_agent(name="Boss", role="manager")
+    agent = await live_server.create_agent(name="Anna")
+    status, body = await api(live_server, manager, "POST", "/api/admin/agents", {
+        "email": "audited@example.com", "name": "Audited", "password": "secret-password-1"})
+    assert status == 201
+    await api(live_server, manager, "PATCH", f"/api/admin/agents/{body['agent']['id']}", {"capacity": 4})
+    await api(live_server, manager, "POST", "/api/admin/agents", {"email": "bad", "name": "X", "password": "password123"})
+    assert (await api(live_server, agent, "GET", "/api/admin/audit"))[0] == 403
+    status, log = await api(live_server, manager, "GET", "/api/admin/audit")
+    assert status == 200
+    actions = [(e["action"], e["target"].split("/")[3]) for e in log["items"]]
+    assert actions == [("PATCH", "agents"), ("POST", "agents")]  # the failed attempt changed nothing
+    assert log["items"][0]["details"]["capacity"] == 4 and log["items"][0]["actor"]["name"] == "Boss"
+    assert "secret-password-1" not in str(log) and log["items"][1]["details"]["password"] == "***"

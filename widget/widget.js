@@ -49,7 +49,7 @@
     startText: null,      // first message while chat:start is in flight
     startId: null,        // {text, id}: client_id of a chat:start, reused when the same text is retried
     early: {},            // chat:assigned that raced ahead of the chat:start ack, by conversation id
-    score: 0, unread: 0, connectedOnce: false, busy: false
+    score: 0, scale: null, unread: 0, connectedOnce: false, busy: false
   };
   var socket = null, ui = {};
 
@@ -136,6 +136,7 @@
     ".stars{display:flex;justify-content:center;gap:4px}",
     ".star{border:0;background:none;font-size:28px;line-height:1;color:#d1d5db;cursor:pointer;padding:2px 4px;border-radius:6px}",
     ".star.on{color:#f59e0b}.star:hover{transform:scale(1.12)}",
+    ".star.choice{filter:grayscale(1);opacity:.55}.star.choice.on{filter:none;opacity:1;background:#f3f4f6}",
     ".error{color:#b91c1c;background:#fef2f2;font-size:12.5px;padding:6px 14px;flex:none}",
     "@media (max-width:480px){.panel{right:0;left:0;bottom:0;top:0;width:100%;height:100%;max-height:none;border-radius:0}",
     ".open .launcher{display:none}}",
@@ -184,16 +185,13 @@
     ui.end = h("button", { class: "link", type: "button", "data-testid": "end-chat" }, "End chat");
     ui.composer = h("div", null, [h("form", { class: "composer" }, [ui.input, ui.send]), h("div", { class: "actions" }, ui.end)]);
 
-    ui.stars = [];
-    for (var i = 1; i <= 5; i++) {
-      ui.stars.push(h("button", { class: "star", type: "button", "data-score": i, "aria-pressed": "false",
-        "aria-label": "Rate " + i + (i === 1 ? " star" : " stars"), "data-testid": "rating-star-" + i }, "\u2605"));
-    }
+    ui.scaleBox = h("div", { class: "stars", role: "group", "aria-label": "Rating" });
     ui.comment = h("textarea", { rows: "2", placeholder: "Anything you'd like to add? (optional)", "aria-label": "Comment",
       "data-testid": "rating-comment" });
     ui.rateBtn = h("button", { class: "primary", type: "button", disabled: true, "data-testid": "rating-submit" }, "Submit");
+    buildScale("stars5");
     ui.rating = h("div", { class: "card" }, [h("h3", null, "The chat has ended"), h("p", null, "How did we do?"),
-      h("div", { class: "stars", role: "group", "aria-label": "Rating" }, ui.stars), ui.comment, ui.rateBtn]);
+      ui.scaleBox, ui.comment, ui.rateBtn]);
     ui.thanks = h("div", { class: "card", "data-testid": "rating-thanks" }, [h("h3", null, "Thank you for your feedback"),
       h("p", null, "We appreciate you taking the time.")]);
     ui.newChat = h("button", { class: "link", type: "button", "data-testid": "new-chat" }, "Start a new chat");
@@ -224,9 +222,6 @@
     });
     ui.input.addEventListener("input", function () { autosize(); onTypingInput(); });
     ui.end.addEventListener("click", endChat);
-    ui.stars.forEach(function (b) {
-      b.addEventListener("click", function () { S.score = +b.getAttribute("data-score"); renderStars(); });
-    });
     ui.rateBtn.addEventListener("click", rate);
     ui.newChat.addEventListener("click", newChat);
   }
@@ -281,8 +276,32 @@
     ui.q1.textContent = q && q.position ? "You are number " + q.position + " in the queue" : "You are in the queue";
     ui.q2.textContent = q ? waitText(q.estimated_wait_s) : "";
   }
+  // The survey's scale comes with the `session` event: stars (1-5), three levels or thumbs (protocol.md).
+  var SCALES = {
+    stars5: [1, 2, 3, 4, 5].map(function (n) { return [n, "\u2605", "Rate " + n + (n === 1 ? " star" : " stars")]; }),
+    three: [["bad", "\ud83d\ude1e", "Bad"], ["okay", "\ud83d\ude10", "Okay"], ["good", "\ud83d\ude0a", "Good"]],
+    thumbs: [["down", "\ud83d\udc4e", "Thumbs down"], ["up", "\ud83d\udc4d", "Thumbs up"]]
+  };
+  function buildScale(scale) {
+    if (!SCALES[scale] || S.scale === scale) return;
+    S.scale = scale; S.score = 0; ui.stars = [];
+    SCALES[scale].forEach(function (o, i) {
+      var b = h("button", { class: scale === "stars5" ? "star" : "star choice", type: "button", "data-score": i + 1,
+        "data-value": o[0], "aria-pressed": "false", "aria-label": o[2], title: o[2], "data-testid": "rating-" + o[0] }, o[1]);
+      if (scale === "stars5") b.setAttribute("data-testid", "rating-star-" + o[0]);
+      b.addEventListener("click", function () { S.score = i + 1; renderStars(); });
+      ui.stars.push(b);
+    });
+    ui.scaleBox.textContent = "";
+    ui.stars.forEach(function (b) { ui.scaleBox.appendChild(b); });
+    renderStars();
+  }
   function renderStars() {
-    ui.stars.forEach(function (b, i) { b.classList.toggle("on", i < S.score); b.setAttribute("aria-pressed", String(i + 1 === S.score)); });
+    var cumulative = S.scale === "stars5";
+    ui.stars.forEach(function (b, i) {
+      b.classList.toggle("on", cumulative ? i < S.score : i + 1 === S.score);
+      b.setAttribute("aria-pressed", String(i + 1 === S.score));
+    });
     ui.rateBtn.disabled = !S.score || S.busy;
   }
 
@@ -496,7 +515,8 @@
 
   function rate() {
     if (!S.conv || !S.score || S.busy) return;
-    var payload = { conversation_id: S.conv.id, score: S.score }, comment = ui.comment.value.trim();
+    var answer = SCALES[S.scale][S.score - 1][0];
+    var payload = { conversation_id: S.conv.id, score: answer }, comment = ui.comment.value.trim();
     if (comment) payload.comment = comment;
     S.busy = true; renderStars();
     emitAck("chat:rate", payload, function (ack) {
@@ -534,6 +554,7 @@
     socket.on("session", function (p) {
       if (!p || typeof p !== "object") return;
       if (p.visitor_token) save(K_TOKEN, p.visitor_token);
+      if (p.rating_scale) buildScale(p.rating_scale);
       if (p.conversation) {
         applyConversation(p.conversation);
         if (load(K_OPEN) === "1" && !S.open) setOpen(true, true);
@@ -560,6 +581,7 @@
     });
     socket.on("chat:closed", function (p) {
       if (!p || !S.conv || p.conversation_id !== S.conv.id) return;
+      if (p.rating_scale) buildScale(p.rating_scale);
       stopTyping();
       S.outbox.forEach(function (o) { o.failed = true; }); persistOutbox();
       if (S.view !== "thanks") setView("closed");

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from http.cookies import SimpleCookie
 from typing import Any
 
 import socketio
@@ -22,26 +21,11 @@ from ..services.presence import AGENT_STATUSES, Presence
 from ..services.router import Router
 from ..services.team import TeamService
 from .agent_canned import CannedEvents
+from .staff_auth import authenticate_staff
 from .base import ChatNamespace, event
 from .events import AGENT_NS, MANAGERS_ROOM, agent_room, watch_room
 
 OUTCOMES = ("resolved", "follow_up")
-
-SESSION_COOKIE = "chat_session"
-
-
-def cookie_token(environ: dict[str, Any]) -> str | None:
-    raw = environ.get("HTTP_COOKIE")
-    if not raw:
-        return None
-    cookie: SimpleCookie = SimpleCookie()
-    try:
-        cookie.load(raw)
-    except Exception:
-        return None
-    morsel = cookie.get(SESSION_COOKIE)
-    return morsel.value if morsel else None
-
 
 class AgentNamespace(CannedEvents, ChatNamespace):
     def __init__(
@@ -64,17 +48,7 @@ class AgentNamespace(CannedEvents, ChatNamespace):
             await self.limiter.hit(self.limiter.limits.connections_ip, environ_ip(environ, self.settings.trust_proxy))
         except RateLimited as exc:
             raise socketio.exceptions.ConnectionRefusedError("rate_limited", exc.extra) from exc
-        token = auth.get("token") if isinstance(auth, dict) else None
-        if not token:
-            # Browsers attach cookies to cross-site websocket handshakes too; only our own pages may.
-            origin = environ.get("HTTP_ORIGIN")
-            if origin and origin.split("://", 1)[-1] != environ.get("HTTP_HOST"):
-                raise socketio.exceptions.ConnectionRefusedError("unauthorized")
-            token = cookie_token(environ)
-        try:
-            agent = await self.auth.authenticate(token)
-        except Unauthorized as exc:
-            raise socketio.exceptions.ConnectionRefusedError("unauthorized") from exc
+        agent = await authenticate_staff(self.auth, environ, auth)
         await self.save_session(sid, {"agent": agent})
         await self.enter_room(sid, agent_room(agent.id))
         if agent.is_manager:

@@ -10,11 +10,11 @@ from typing import Any
 
 import socketio
 
-from ..errors import Forbidden, Unauthorized
+from ..errors import Forbidden
 from ..models import Agent
 from ..reports.dashboard import UPDATE_EVENT, DashboardService
 from ..services.auth import AuthService
-from .agent import cookie_token
+from .staff_auth import authenticate_staff
 from .base import ChatNamespace, event
 from .events import MANAGE_NS, MANAGERS_ROOM
 
@@ -26,17 +26,7 @@ class ManageNamespace(ChatNamespace):
         self.auth = auth
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
-        token = auth.get("token") if isinstance(auth, dict) else None
-        if not token:
-            # Only our own pages may ride on the session cookie (see the /agent namespace).
-            origin = environ.get("HTTP_ORIGIN")
-            if origin and origin.split("://", 1)[-1] != environ.get("HTTP_HOST"):
-                raise socketio.exceptions.ConnectionRefusedError("unauthorized")
-            token = cookie_token(environ)
-        try:
-            agent = await self.auth.authenticate(token)
-        except Unauthorized as exc:
-            raise socketio.exceptions.ConnectionRefusedError("unauthorized") from exc
+        agent = await authenticate_staff(self.auth, environ, auth)
         if not agent.is_manager:
             raise socketio.exceptions.ConnectionRefusedError("forbidden")
         await self.save_session(sid, {"agent": agent})

@@ -46,7 +46,11 @@ class VisitorNamespace(ChatNamespace):
             )
         await self.emit(
             "session",
-            {"visitor_token": token, "conversation": current, "rating_scale": self.chat.rating_scale},
+            {
+                "visitor_token": token,
+                "conversation": current,
+                "rating_scale": self.chat.rating_scale_for(conversation),
+            },
             to=sid,
         )
 
@@ -159,8 +163,8 @@ class VisitorNamespace(ChatNamespace):
     async def rate(self, sid: str, data: dict[str, Any]) -> dict[str, Any]:
         visitor = await self._visitor(sid)
         conversation_id = validation.conversation_id(data)
-        score = ratings.parse_score(self.chat.rating_scale, data)
         comment = validation.text(data, "comment", max_length=self.settings.max_message_length, required=False)
         conversation = await self.chat.visitor_conversation(visitor, conversation_id)
+        score = ratings.parse_score(self.chat.rating_scale_for(conversation), data)
         rating = await self.chat.rate(conversation, score, comment)
         return {"rating": serializers.rating(rating)}

@@ -55,6 +55,7 @@ class DashboardService:
         return {
             "generated_at": to_iso(now),
             "waiting": waiting,
+            "offline_messages": await self.reports.offline_count(),
             "oldest_waiting_since": to_iso(oldest) if oldest is not None else None,
             "longest_wait_s": round(max(0.0, now - oldest)) if oldest is not None else 0,
             "agents_online": sum(1 for a in agents if a["status"] == "online"),
@@ -74,11 +75,11 @@ class DashboardService:
             return []
         ids = [a.id for a in people]
         statuses = await self.redis.mget([self.keys.agent_status(i) for i in ids])
-        online = {m.decode() for m in await self.redis.smembers(self.keys.online)}
+        online = {_text(m) for m in await self.redis.smembers(self.keys.online)}
         loads = await self.redis.hmget(self.keys.load, ids)
         out: list[dict[str, Any]] = []
         for agent, status, load in zip(people, statuses, loads, strict=True):
-            chosen = status.decode() if status else "offline"
+            chosen = _text(status) if status else "offline"
             # "online" in Redis status but not in the online set means no console is connected.
             shown = "online" if agent.id in online else ("away" if chosen == "away" else "offline")
             held = int(load or 0)
@@ -95,6 +96,10 @@ class DashboardService:
             )
         out.sort(key=lambda a: (a["status"] != "online", -int(a["load"]), str(a["name"])))
         return out
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
 
 
 def _stable(snapshot: dict[str, Any]) -> dict[str, Any]:
@@ -115,15 +120,19 @@ class DashboardPublisher:
         self.refresh_s = refresh_s
         self._pending: asyncio.Task[None] | None = None
         self._last: dict[str, Any] | None = None
+        self._stopped = asyncio.Event()
 
     def poke(self) -> None:
         """Something changed: push soon. Cheap and synchronous, for Events.listeners."""
+        if self._stopped.is_set():
+            return
         if self._pending is None or self._pending.done():
             self._pending = asyncio.get_running_loop().create_task(self._later())
 
     async def _later(self) -> None:
         await asyncio.sleep(self.throttle_s)
-        await self.publish(force=True)
+        if not self._stopped.is_set():
+            await self.publish(force=True)
 
     async def publish(self, *, force: bool = False) -> None:
         try:
@@ -137,12 +146,23 @@ class DashboardPublisher:
             await self.events.to_dashboards(UPDATE_EVENT, snapshot)
 
     async def run(self) -> None:
-        while True:
-            await asyncio.sleep(self.refresh_s)
-            await self.publish()
+        """Until ``stop()``. Ends on the flag, not only on cancellation: on Python 3.11 a cancel that
+        lands while Redis or the database answers can be swallowed (asyncio.wait_for), and a loop
+        relying on it alone would keep the server from shutting down."""
+        while not self._stopped.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopped.wait(), self.refresh_s)
+            if not self._stopped.is_set():
+                await self.publish()
 
-    async def stop(self) -> None:
-        if self._pending is not None:
-            self._pending.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._pending
+    async def stop(self, running: asyncio.Task[None] | None = None, grace_s: float = 5.0) -> None:
+        """Stop the refresh loop (``running``) and any push still waiting, within ``grace_s``."""
+        self._stopped.set()
+        tasks = {t for t in (running, self._pending) if t is not None and not t.done()}
+        if not tasks:
+            return
+        _, late = await asyncio.wait(tasks, timeout=grace_s)
+        for task in late:
+            task.cancel()
+        if late:
+            await asyncio.wait(late, timeout=grace_s)

@@ -3,6 +3,7 @@ that a figure depends on, already joined, so ``metrics`` needs no database."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
@@ -31,7 +32,8 @@ class ConversationFacts:
     closed_by: str | None
     participants: tuple[Participation, ...] = ()  # in joining order
     rating: RatingFact | None = None
-    resolution: str | None = None  # "resolved" | "follow_up" once the outcome is recorded
+    outcome: str | None = None  # "resolved" | "follow_up" (closed by an agent) | "abandoned"
+    department: str | None = None
 
     @property
     def handled(self) -> bool:
@@ -43,8 +45,8 @@ class ConversationFacts:
 
     @property
     def abandoned(self) -> bool:
-        """The visitor gave up while still waiting in line."""
-        return self.closed_by == "visitor" and not self.participants
+        """The visitor gave up while still waiting in line (or before anyone answered their message)."""
+        return self.outcome == "abandoned" or (self.closed_by == "visitor" and not self.participants)
 
     @property
     def answered_at(self) -> float | None:
@@ -60,12 +62,35 @@ class QaFact:
     max_points: int
 
 
+@dataclass(frozen=True)
+class AgentEvent:
+    """Something an agent did (or failed to do) in a conversation: one missed offer, one canned
+    reply used."""
+
+    conversation_id: str
+    agent_id: str
+
+
 @dataclass
 class ReportFacts:
     """Everything one report needs for one date range."""
 
     conversations: list[ConversationFacts]
     qa: list[QaFact] = field(default_factory=list)
-    missed_by_agent: dict[str, int] = field(default_factory=dict)
-    canned_by_agent: dict[str, int] = field(default_factory=dict)
-    suggestions_by_agent: dict[str, int] = field(default_factory=dict)
+    missed: list[AgentEvent] = field(default_factory=list)
+    canned: list[AgentEvent] = field(default_factory=list)
+    # Assistant suggestions accepted, per agent. Counted per day, not per chat, so they cannot be
+    # split by department: None once the facts are narrowed to some conversations.
+    suggestions_by_agent: dict[str, int] | None = field(default_factory=dict)
+
+    def only(self, keep: Callable[[ConversationFacts], bool]) -> ReportFacts:
+        """The same facts restricted to some conversations (a department, one agent's days)."""
+        conversations = [c for c in self.conversations if keep(c)]
+        ids = {c.id for c in conversations}
+        return ReportFacts(
+            conversations=conversations,
+            qa=[r for r in self.qa if r.conversation_id in ids],
+            missed=[e for e in self.missed if e.conversation_id in ids],
+            canned=[e for e in self.canned if e.conversation_id in ids],
+            suggestions_by_agent=None,
+        )

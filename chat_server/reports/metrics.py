@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..services.ratings import is_negative, is_positive
-from .facts import ConversationFacts, QaFact, ReportFacts
+from .facts import AgentEvent, ConversationFacts, QaFact, ReportFacts
 from .periods import DateRange
 
 
@@ -56,8 +56,8 @@ class Tally:
     qa: list[QaFact] = field(default_factory=list)
 
     def add_outcome(self, c: ConversationFacts) -> None:
-        self.resolved += c.resolution == "resolved"
-        self.follow_up += c.resolution == "follow_up"
+        self.resolved += c.outcome == "resolved"
+        self.follow_up += c.outcome == "follow_up"
 
 
 def ratings(scores: Sequence[int], closed: int) -> dict[str, Any]:
@@ -108,7 +108,13 @@ def agent_tallies(facts: ReportFacts) -> dict[str, Tally]:
                 t.scores.append(c.rating.score)
     for review in facts.qa:
         tallies.setdefault(review.agent_id, Tally()).qa.append(review)
+    for event in facts.missed:
+        tallies.setdefault(event.agent_id, Tally())  # missed offers alone make an agent active
     return tallies
+
+
+def _count(events: Iterable[AgentEvent], agent_id: str) -> int:
+    return sum(1 for e in events if e.agent_id == agent_id)
 
 
 def agent_row(agent_id: str, name: str, t: Tally, facts: ReportFacts) -> dict[str, Any]:
@@ -116,10 +122,12 @@ def agent_row(agent_id: str, name: str, t: Tally, facts: ReportFacts) -> dict[st
         "agent_id": agent_id,
         "name": name,
         "chats_handled": t.handled,
-        "chats_missed": facts.missed_by_agent.get(agent_id, 0),
+        "chats_missed": _count(facts.missed, agent_id),
         **_common(t),
-        "canned_used": facts.canned_by_agent.get(agent_id, 0),
-        "suggestions_used": facts.suggestions_by_agent.get(agent_id, 0),
+        "canned_used": _count(facts.canned, agent_id),
+        "suggestions_used": (
+            None if facts.suggestions_by_agent is None else facts.suggestions_by_agent.get(agent_id, 0)
+        ),
     }
 
 
@@ -159,11 +167,13 @@ def department_row(department_id: str, name: str, facts: ReportFacts) -> dict[st
         "name": name,
         "chats": len(facts.conversations),
         "chats_handled": t.handled,
-        "chats_missed": sum(facts.missed_by_agent.values()),
+        "chats_missed": len(facts.missed),
         "chats_abandoned": t.abandoned,
         **_common(t),
-        "canned_used": sum(facts.canned_by_agent.values()),
-        "suggestions_used": sum(facts.suggestions_by_agent.values()),
+        "canned_used": len(facts.canned),
+        "suggestions_used": (
+            None if facts.suggestions_by_agent is None else sum(facts.suggestions_by_agent.values())
+        ),
     }
 
 

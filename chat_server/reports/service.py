@@ -6,7 +6,7 @@ days and the comments on chats they took part in (asking for someone else's is a
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -20,24 +20,39 @@ from ..store.reports import ReportStore
 from ..validation import ID_PATTERN
 from . import metrics
 from .csv import flatten
-from .facts import ReportFacts
+from .facts import ConversationFacts, ReportFacts
 from .periods import DateRange, parse_range
 
 COMMENT_COLUMNS = ("conversation_id", "rated_at", "score", "scale", "value", "comment", "agents")
 
 
 class ReportService:
-    def __init__(self, store: Store, reports: ReportStore, clock: Clock, default_tz: str) -> None:
+    def __init__(
+        self,
+        store: Store,
+        reports: ReportStore,
+        clock: Clock,
+        default_tz: str,
+        departments: list[tuple[str, str]],
+    ) -> None:
         self.store = store
         self.reports = reports
         self.clock = clock
         self.default_tz = default_tz
+        self.department_names = dict(departments)  # key -> name, in config order
 
     def period(self, query: Mapping[str, str]) -> DateRange:
         return parse_range(query, default_tz=self.default_tz, now=self.clock.now())
 
-    async def _facts(self, period: DateRange) -> ReportFacts:
-        return await self.reports.facts(period.start_ts, period.end_ts)
+    async def _facts(self, period: DateRange, query: Mapping[str, str]) -> ReportFacts:
+        """The range's facts, limited to ``department=KEY`` when asked."""
+        facts = await self.reports.facts(period.start_ts, period.end_ts)
+        department = query.get("department") or None
+        if department is None:
+            return facts
+        if department not in self.department_names:
+            raise InvalidPayload(f"Unknown department {department[:40]!r}.", field="department")
+        return facts.only(lambda c: c.department == department)
 
     async def _subject(self, viewer: Agent, query: Mapping[str, str]) -> Agent | None:
         """The one agent a report is limited to: always the viewer for an agent; for a manager the
@@ -61,28 +76,42 @@ class ReportService:
     async def agents(self, viewer: Agent, query: Mapping[str, str]) -> dict[str, Any]:
         period = self.period(query)
         subject = await self._subject(viewer, query)
-        facts = await self._facts(period)
+        facts = await self._facts(period, query)
         if subject is not None:
             people = [(subject.id, subject.name)]
         else:
             active = set(metrics.agent_tallies(facts))
+            department = query.get("department")
             people = [
-                (a.id, a.name) for a in await self.store.list_agents() if not a.disabled or a.id in active
+                (a.id, a.name)
+                for a in await self.store.list_agents()
+                if a.id in active
+                or (not a.disabled and (not department or not a.departments or department in a.departments))
             ]
         return {**period.as_dict(), "agents": metrics.agent_rows(facts, people)}
 
     async def departments(self, viewer: Agent, query: Mapping[str, str]) -> dict[str, Any]:
-        """One "All" row until departments exist; then one row per department."""
+        """One row per configured department (and any other key found in the data), then "all"."""
         if not viewer.is_manager:
             raise Forbidden("Department reports are for managers.")
         period = self.period(query)
-        facts = await self._facts(period)
-        return {**period.as_dict(), "departments": [metrics.department_row("all", "All", facts)]}
+        facts = await self._facts(period, query)
+        names = dict(self.department_names)
+        for c in facts.conversations:
+            names.setdefault(c.department or "", c.department or "(none)")
+        wanted = query.get("department")
+        rows = [
+            metrics.department_row(key, name, facts.only(in_department(key)))
+            for key, name in names.items()
+            if not wanted or key == wanted
+        ]
+        rows.append(metrics.department_row("all", "All departments", facts))
+        return {**period.as_dict(), "departments": rows}
 
     async def daily(self, viewer: Agent, query: Mapping[str, str]) -> dict[str, Any]:
         period = self.period(query)
         subject = await self._subject(viewer, query)
-        facts = await self._facts(period)
+        facts = await self._facts(period, query)
         rows = metrics.daily_rows(facts, period, subject.id if subject else None)
         return {**period.as_dict(), "days": rows}
 
@@ -90,7 +119,7 @@ class ReportService:
         """Ratings that came with a comment, newest first, with the agents they credit."""
         period = self.period(query)
         subject = await self._subject(viewer, query)
-        facts = await self._facts(period)
+        facts = await self._facts(period, query)
         names = {a.id: a.name for a in await self.store.list_agents()}
         rows = []
         for c in facts.conversations:
@@ -110,6 +139,10 @@ class ReportService:
             )
         rows.sort(key=lambda r: r["rated_at"], reverse=True)
         return {**period.as_dict(), "comments": rows}
+
+
+def in_department(key: str) -> Callable[[ConversationFacts], bool]:
+    return lambda c: (c.department or "") == key
 
 
 def columns(table: str) -> list[str]:

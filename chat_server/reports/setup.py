@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 
 import redis.asyncio as aioredis
@@ -57,7 +56,9 @@ def setup_reports(
     )
     events.listeners.append(publisher.poke)
     sio.register_namespace(ManageNamespace(dashboard, auth))
-    app[REPORTS] = ReportService(store, report_store, clock, settings.timezone)
+    app[REPORTS] = ReportService(
+        store, report_store, clock, settings.timezone, [(d.key, d.name) for d in settings.departments]
+    )
     app[QA] = QaService(
         store=store,
         qa=QaStore(store),
@@ -80,7 +81,4 @@ async def _dashboard_ctx(app: web.Application) -> AsyncIterator[None]:
     publisher = app[PUBLISHER]
     task = asyncio.create_task(publisher.run())
     yield
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
-    await publisher.stop()
+    await publisher.stop(task)

@@ -90,6 +90,11 @@ class ChatService:
             conversation = None  # an unrated chat is offered for rating only within the window
         return visitor, token, conversation
 
+    def rating_scale_for(self, conversation: Conversation | None) -> str:
+        """The survey's scale: the conversation's department may set its own (rating_scale)."""
+        department = self.settings.department(conversation.department) if conversation else None
+        return (department.rating_scale if department else "") or self.rating_scale
+
     def _can_rate(self, conversation: Conversation) -> bool:
         return self.clock.now() - (conversation.closed_at or 0.0) <= self.rating_window_s
 
@@ -265,7 +270,9 @@ class ChatService:
         if agent_id and by == "agent" and self.settings.breathing_time_s:
             await self.queue.rest(agent_id, self.clock.now_ms() + self.settings.breathing_time_s * 1000)
         payload = {"conversation_id": conversation.id, "closed_by": by}
-        await self.events.to_visitor(conversation.id, "chat:closed", payload)
+        await self.events.to_visitor(
+            conversation.id, "chat:closed", {**payload, "rating_scale": self.rating_scale_for(conversation)}
+        )
         await self.events.to_staff(conversation.id, agent_id, "chat:closed", payload)
         await self.events.to_managers("queue:changed", {"conversation_id": conversation.id, "status": "closed"})
         await self.router.dispatch()
@@ -286,7 +293,7 @@ class ChatService:
         if not self._can_rate(conversation):
             raise RatingExpired("The time to rate this chat has passed.")
         rating = await self.store.add_rating(
-            conversation.id, score, comment, self.clock.now(), scale=self.rating_scale
+            conversation.id, score, comment, self.clock.now(), scale=self.rating_scale_for(conversation)
         )
         await self.events.to_managers("chat:rated", {"conversation_id": conversation.id})
         if conversation.agent_id:

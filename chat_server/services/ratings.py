@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import InvalidPayload, OutOfRange
+from ..errors import InvalidPayload, MissingField, OutOfRange
 
 # scale -> {what the visitor sends: stored score}
 SCALES: dict[str, dict[Any, int]] = {
@@ -24,8 +24,6 @@ def parse_score(scale: str, data: dict[str, Any], name: str = "score") -> int:
     options = SCALES[scale]
     value = data.get(name)
     if value is None:
-        from ..errors import MissingField
-
         raise MissingField(f"'{name}' is required.", field=name)
     wants_int = scale == "stars5"
     if isinstance(value, bool) or not isinstance(value, int if wants_int else str):

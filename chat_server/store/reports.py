@@ -1,15 +1,12 @@
-"""Read-only queries behind the reports, on the SqliteStore's connection.
-
-Each figure comes from one named query. Those returning ``{}`` stand for data other features are
-still adding (missed offers, outcomes, canned replies, assistant suggestions); when their tables
-land, only the query changes and the reports fill in.
-"""
+"""Read-only queries behind the reports, on the SqliteStore's connection: each figure comes from
+one named query over the tables the chat, routing, canned-reply and assistant features write."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import UTC, datetime
 
-from ..reports.facts import ConversationFacts, Participation, QaFact, RatingFact, ReportFacts
+from ..reports.facts import AgentEvent, ConversationFacts, Participation, QaFact, RatingFact, ReportFacts
 from .sqlite import SqliteStore
 
 _IN_RANGE = "c.created_at >= ? AND c.created_at < ?"
@@ -25,21 +22,20 @@ class ReportStore:
         return ReportFacts(
             conversations=await self.conversation_facts(start, end),
             qa=await self.qa_reviews(start, end),
-            missed_by_agent=await self.missed_offers_by_agent(start, end),
-            canned_by_agent=await self.canned_uses_by_agent(start, end),
-            suggestions_by_agent=await self.suggestion_uses_by_agent(start, end),
+            missed=await self.missed_offers(start, end),
+            canned=await self.canned_uses(start, end),
+            suggestions_by_agent=await self.suggestions_accepted(start, end),
         )
 
     async def conversation_facts(self, start: float, end: float) -> list[ConversationFacts]:
-        db = self.store.db
-        rows = await db.execute_fetchall(
-            f"SELECT c.id, c.created_at, c.closed_at, c.closed_by, r.score, r.scale, r.comment,"
-            f" r.created_at AS rated_at FROM conversations c LEFT JOIN ratings r ON r.conversation_id = c.id"
-            f" WHERE {_IN_RANGE} ORDER BY c.created_at, c.id",
+        rows = await self.store.db.execute_fetchall(
+            "SELECT c.id, c.created_at, c.closed_at, c.closed_by, c.outcome, c.department,"
+            " r.score, r.scale, r.comment, r.created_at AS rated_at"
+            f" FROM conversations c LEFT JOIN ratings r ON r.conversation_id = c.id WHERE {_IN_RANGE}"
+            " ORDER BY c.created_at, c.id",
             (start, end),
         )
         participants = await self.participations(start, end)
-        resolutions = await self.resolutions(start, end)
         out = []
         for row in rows:
             rating = None
@@ -53,7 +49,8 @@ class ReportStore:
                     closed_by=row["closed_by"],
                     participants=tuple(participants.get(row["id"], ())),
                     rating=rating,
-                    resolution=resolutions.get(row["id"]),
+                    outcome=row["outcome"],
+                    department=row["department"],
                 )
             )
         return out
@@ -77,6 +74,36 @@ class ReportStore:
             )
         return out
 
+    async def missed_offers(self, start: float, end: float) -> list[AgentEvent]:
+        """Chats offered to an agent who let the offer ring out (declining is not missing)."""
+        rows = await self.store.db.execute_fetchall(
+            "SELECT o.conversation_id, o.agent_id FROM offer_outcomes o"
+            f" JOIN conversations c ON c.id = o.conversation_id WHERE o.outcome = 'missed' AND {_IN_RANGE}",
+            (start, end),
+        )
+        return [AgentEvent(r[0], r[1]) for r in rows]
+
+    async def canned_uses(self, start: float, end: float) -> list[AgentEvent]:
+        """One event per canned reply an agent inserted into a chat of the range."""
+        rows = await self.store.db.execute_fetchall(
+            "SELECT u.conversation_id, u.agent_id FROM canned_response_usage u"
+            f" JOIN conversations c ON c.id = u.conversation_id WHERE {_IN_RANGE}",
+            (start, end),
+        )
+        return [AgentEvent(r[0], r[1]) for r in rows]
+
+    async def suggestions_accepted(self, start: float, end: float) -> dict[str, int]:
+        """agent id -> positive-language suggestions accepted. The assistant counts per UTC day, so
+        this covers every UTC day the range touches."""
+        first = datetime.fromtimestamp(start, UTC).date().isoformat()
+        last = datetime.fromtimestamp(max(start, end - 1), UTC).date().isoformat()
+        rows = await self.store.db.execute_fetchall(
+            "SELECT agent_id, SUM(accepted) FROM assistant_feedback WHERE day >= ? AND day <= ?"
+            " GROUP BY agent_id",
+            (first, last),
+        )
+        return {r[0]: int(r[1] or 0) for r in rows}
+
     async def qa_reviews(self, start: float, end: float) -> list[QaFact]:
         rows = await self.store.db.execute_fetchall(
             "SELECT q.conversation_id, q.agent_id, q.points, q.max_points FROM qa_reviews q"
@@ -84,22 +111,6 @@ class ReportStore:
             (start, end),
         )
         return [QaFact(r[0], r[1], r[2], r[3]) for r in rows]
-
-    async def resolutions(self, start: float, end: float) -> dict[str, str]:
-        """conversation id -> "resolved" | "follow_up". Not recorded yet: {} until chats get an outcome."""
-        return {}
-
-    async def missed_offers_by_agent(self, start: float, end: float) -> dict[str, int]:
-        """agent id -> chats offered to the agent and not taken. Not recorded yet: {} until offers land."""
-        return {}
-
-    async def canned_uses_by_agent(self, start: float, end: float) -> dict[str, int]:
-        """agent id -> canned replies inserted. Not recorded yet: {} until canned-reply usage is logged."""
-        return {}
-
-    async def suggestion_uses_by_agent(self, start: float, end: float) -> dict[str, int]:
-        """agent id -> assistant suggestions used. Not recorded yet: {} until the assistant logs them."""
-        return {}
 
     # -- the live dashboard ----------------------------------------------------------------------
     async def queued_summary(self) -> tuple[int, float | None]:
@@ -109,6 +120,11 @@ class ReportStore:
             "SELECT COUNT(*), MIN(created_at) FROM conversations WHERE status = 'queued'"
         )
         return (int(row[0]), row[1]) if row else (0, None)
+
+    async def offline_count(self) -> int:
+        """Messages left while nobody was available, still waiting for an answer."""
+        row = await self.store._one("SELECT COUNT(*) FROM conversations WHERE status = 'offline'")
+        return int(row[0]) if row else 0
 
     async def day_summary(self, start: float, end: float) -> dict[str, float | int | None]:
         """Chats started and ratings given in [start, end): the dashboard's "today"."""

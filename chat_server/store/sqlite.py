@@ -18,7 +18,7 @@ from typing import Any
 
 import aiosqlite
 
-from ..errors import AlreadyRated, Conflict
+from ..errors import AlreadyRated, Conflict, Unavailable
 from ..ids import new_id
 from ..models import Agent, Conversation, Message, Rating, Visitor
 from .migrations import load_migrations
@@ -53,7 +53,7 @@ class SqliteStore(WorkflowStoreMixin):
     @property
     def db(self) -> aiosqlite.Connection:
         if self._db is None:
-            raise RuntimeError("store is not open")
+            raise Unavailable("The database is not available.")
         return self._db
 
     @asynccontextmanager

@@ -223,6 +223,23 @@ class WorkflowStoreMixin(_Base):
         rows = await self.db.execute_fetchall(sql + " ORDER BY c.created_at DESC LIMIT ?", (*params, limit))
         return [await self._conversation(r, False) for r in rows]
 
+    # -- audit log -----------------------------------------------------------------------------
+    async def add_audit(self, actor: Agent, action: str, target: str, details: dict[str, Any], now: float) -> None:
+        async with self._write() as db:
+            await db.execute(
+                "INSERT INTO audit_log (actor_id, actor_name, action, target, details, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (actor.id, actor.name, action, target, json.dumps(details, sort_keys=True), now),
+            )
+
+    async def list_audit(self, limit: int = 200) -> list[dict[str, Any]]:
+        rows = await self.db.execute_fetchall(
+            "SELECT * FROM audit_log ORDER BY created_at DESC, id DESC LIMIT ?", (limit,)
+        )
+        return [{"actor": {"id": r["actor_id"], "name": r["actor_name"]}, "action": r["action"],
+                 "target": r["target"], "details": json.loads(r["details"]), "created_at": r["created_at"]}
+                for r in rows]
+
     # -- accounts ------------------------------------------------------------------------------
     async def update_agent(self, agent_id: str, **fields: Any) -> Agent | None:
         unknown = set(fields) - AGENT_FIELDS

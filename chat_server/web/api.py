@@ -6,7 +6,7 @@ from aiohttp import web
 
 from .. import serializers
 from ..errors import InvalidPayload, Unauthorized
-from ..realtime.agent import SESSION_COOKIE
+from ..realtime.staff_auth import SESSION_COOKIE
 from .auth import check_same_origin, current_agent, json_body, request_token
 from ..security.addresses import is_https, request_ip
 from .keys import ACCOUNTS, AUTH, LIMITER, SETTINGS

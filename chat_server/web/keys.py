@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import jinja2
+import socketio
 import redis.asyncio as aioredis
 from aiohttp import web
 
@@ -42,3 +43,4 @@ DASHBOARD = web.AppKey("dashboard", DashboardService)
 CANNED = web.AppKey("canned", CannedService)
 ASSISTANT = web.AppKey("assistant", AssistantService)
 SUPERVISION = web.AppKey("supervision", SupervisionService)
+SIO = web.AppKey("sio", socketio.AsyncServer)

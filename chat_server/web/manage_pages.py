@@ -57,6 +57,7 @@ def _page(template: str, *, managers_only: bool) -> Callable[[web.Request], Awai
             return response
         if template == "reports":
             context["time_zones"] = time_zones()
+            context["departments"] = settings.departments
         return render(request, f"manage/{template}.html", **context)
 
     return view
@@ -73,10 +74,7 @@ async def manage_canned(request: web.Request) -> web.Response:
         return response
     settings = request.app[SETTINGS]
     return render(
-        request,
-        "manage_canned.html",
-        agent=serializers.agent(agent),
-        default_language=settings.default_language,
+        request, "manage_canned.html", agent=serializers.agent(agent), default_language=settings.default_language
     )
 
 

@@ -19,6 +19,7 @@ from .test_chat_e2e import PASSWORD, Watch, new_page
 pytestmark = pytest.mark.browser
 
 XSS = "<img src=x onerror=alert(1)>"
+SLOW_MS = 20_000
 
 
 async def console_with_chat(
@@ -33,7 +34,8 @@ async def console_with_chat(
     await page.get_by_test_id("login-password").fill(PASSWORD)
     await page.get_by_test_id("login-submit").click()
     await page.get_by_test_id("status-select").select_option("online")
-    await expect(page.get_by_test_id("status-select")).to_have_value("online")
+    # Wait for the server's ack: a chat started while nobody is online becomes a left message.
+    await expect(page.locator("#status-switch")).to_have_attribute("data-status", "online", timeout=SLOW_MS)
     visitor = await live_server.visitor()
     await visitor.next("session")
     start = {"text": "Hello, my parcel has not arrived"}
@@ -43,7 +45,8 @@ async def console_with_chat(
         start["language"] = language
     ack = await visitor.call("chat:start", start)
     assert ack["ok"], ack
-    await expect(page.get_by_test_id("chat-item")).to_have_count(1)
+    # Generous: the machine may be busy with other test runs; assignment itself is immediate.
+    await expect(page.get_by_test_id("chat-item")).to_have_count(1, timeout=SLOW_MS)
     await page.get_by_test_id("chat-item").click()
     await expect(page.get_by_test_id("reply-input")).to_be_visible()
     return page, visitor, ack["conversation_id"]

@@ -36,6 +36,7 @@ function render(data) {
   $("waiting").textContent = number(data.waiting);
   $("tile-waiting").classList.toggle("is-warn", data.waiting > 0);
   $("online").textContent = number(data.agents_online);
+  $("offline").textContent = number(data.offline_messages);
   $("today-chats").textContent = number(data.today.chats);
   $("today-sub").textContent = `${number(data.today.active)} active · ${number(data.today.closed)} closed`;
   $("today-rating").textContent = data.today.rating_average === null ? "—" : number(data.today.rating_average, 2);

@@ -4,7 +4,8 @@ import { api, el, clear, seconds, number, percent, ratingBadge, dateTime, NONE }
 const body = document.body;
 const isManager = body.dataset.role === "manager";
 const form = document.getElementById("range-form");
-const fields = { from: document.getElementById("from"), to: document.getElementById("to"), tz: document.getElementById("tz") };
+const fields = { from: document.getElementById("from"), to: document.getElementById("to"), tz: document.getElementById("tz"),
+  department: document.getElementById("department") };
 const errorBox = document.getElementById("error");
 let chart = null;
 
@@ -23,6 +24,7 @@ function setPreset(days) {
 
 function query(extra = {}) {
   const params = new URLSearchParams({ from: fields.from.value, to: fields.to.value, tz: fields.tz.value.trim(), ...extra });
+  if (fields.department.value) params.set("department", fields.department.value);
   return params.toString();
 }
 
@@ -164,7 +166,7 @@ async function load() {
       isManager ? Promise.resolve(null) : api("/api/qa/feedback"), isManager ? api(`/api/reports/departments?${q}`) : Promise.resolve(null),
     ]);
     updateCsvLinks();
-    renderSummary(departments ? departments.departments[0] : agents.agents[0]);
+    renderSummary(departments ? departments.departments.find((d) => d.department_id === "all") : agents.agents[0]);
     renderTable(document.getElementById("agents-table"), agents.agents, "Agent");
     if (departments) renderTable(document.getElementById("departments-table"), departments.departments, "Department",
       [["Started", (r) => number(r.chats)], ["Abandoned", (r) => number(r.chats_abandoned)]]);
@@ -188,6 +190,7 @@ function init() {
     fields.from.value = params.get("from");
     fields.to.value = params.get("to");
     if (params.get("tz")) fields.tz.value = params.get("tz");
+    if (params.get("department")) fields.department.value = params.get("department");
   } else {
     setPreset(7);
   }
