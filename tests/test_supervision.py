@@ -82,3 +82,25 @@ async def test_agents_are_refused_and_bad_tokens_unauthorized(live_server: Any) 
     assert status == 401 and body["error"]["code"] == "unauthorized"
     status, body = await get_snapshot(live_server, None)
     assert status == 401 and body["error"]["code"] == "unauthorized"
+
+
+async def test_team_pages_for_managers_only_with_the_csp_and_no_inline_code(live_server: Any) -> None:
+    manager = await live_server.create_agent(name="Boss", role="manager")
+    agent = await live_server.create_agent(name="Anna")
+    async with aiohttp.ClientSession() as http:
+        for path in ("/manage/supervision", "/manage/agents"):
+            async with http.get(live_server.url + path, allow_redirects=False) as r:
+                assert r.status == 302 and r.headers["Location"] == "/console"
+            cookies = {"chat_session": await live_server.token_for(agent)}
+            async with http.get(live_server.url + path, cookies=cookies, allow_redirects=False) as r:
+                assert r.status == 403
+            cookies = {"chat_session": await live_server.token_for(manager)}
+            async with http.get(live_server.url + path, cookies=cookies, allow_redirects=False) as r:
+                html = await r.text()
+                assert r.status == 200
+                assert "script-src 'self'" in r.headers["Content-Security-Policy"]
+                assert "<script>" not in html and "style=" not in html and 'href="/manage/supervision"' in html
+        async with http.get(live_server.url + "/console", cookies={"chat_session": await live_server.token_for(agent)}) as r:
+            html = await r.text()
+            assert "<script>" not in html and "style=" not in html
+            assert 'href="/manage/supervision"' not in html  # agents don't see managers' links

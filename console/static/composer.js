@@ -4,9 +4,9 @@
 import { $, show, errorText } from "./dom.js";
 
 const PLACEHOLDER = {
-  reply: "Reply to the visitor…  (Enter to send, Shift+Enter for a new line, / for canned replies)",
-  note: "Internal note — only your team sees this…",
-  whisper: "Whisper to the agent — the visitor can't see this…",
+  reply: (name) => `Reply to ${name}…   Type / for canned replies`,
+  note: () => "Internal note — only your team sees this…",
+  whisper: (name, agent) => `Whisper to ${agent || "the agent"} — ${name} can't see this…`,
 };
 
 export function createComposer({ input, model, selected, emitAck, toast, render, sendReply }) {
@@ -45,8 +45,9 @@ export function createComposer({ input, model, selected, emitAck, toast, render,
     $("mode-reply").setAttribute("aria-selected", String(m === "reply"));
     $("mode-note").setAttribute("aria-selected", String(m === "note"));
     $("mode-note").textContent = whisper ? "Whisper" : "Internal note";
-    $("composer-hint").textContent = m === "reply" ? "The visitor sees this" : "Only your team sees this";
-    input.placeholder = m === "reply" ? PLACEHOLDER.reply : whisper ? PLACEHOLDER.whisper : PLACEHOLDER.note;
+    $("composer-hint").textContent = m === "reply" ? "Enter to send · Shift+Enter for a new line" : "Only your team sees this";
+    const name = (conv.visitor && conv.visitor.name) || "the visitor";
+    input.placeholder = PLACEHOLDER[m === "reply" ? "reply" : whisper ? "whisper" : "note"](name, conv.agent && conv.agent.name);
     $("reply-send").textContent = m === "reply" ? "Send" : whisper ? "Whisper" : "Add note";
   }
 
