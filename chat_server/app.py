@@ -34,14 +34,15 @@ from .services.chat import ChatService
 from .services.mailer import Mailer
 from .services.presence import Presence
 from .services.router import Router
+from .services.supervision import SupervisionService
 from .services.team import TeamService
 from .store import create_store
 from .store.canned import create_canned_stores
-from .web import accounts, api, assistant_api, audit, canned_api, pages, workflow
+from .web import accounts, api, assistant_api, audit, canned_api, pages, supervision, workflow
 from .web.keys import (
     SIO,
-    ACCOUNTS, ASSISTANT, AUTH, CANNED, CHAT, CLOCK, LIMITER, PRESENCE, REDIS, ROUTER, SETTINGS, STORE, TEAM,
-    TEMPLATES,
+    ACCOUNTS, ASSISTANT, AUTH, CANNED, CHAT, CLOCK, LIMITER, PRESENCE, REDIS, ROUTER, SETTINGS, STORE, SUPERVISION,
+    TEAM, TEMPLATES,
 )
 from .web.middleware import errors, security_headers
 from .web.pages import CONSOLE_DIR
@@ -114,6 +115,9 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     app[ACCOUNTS] = AccountsService(store, auth, chat, presence, sio)
     app[CANNED] = canned
     app[ASSISTANT] = assistant
+    app[SUPERVISION] = SupervisionService(
+        store=store, queue=queue, presence=presence, settings=settings, clock=clock
+    )
     app[SIO] = sio
     app[TEMPLATES] = jinja2.Environment(
         loader=jinja2.FileSystemLoader(CONSOLE_DIR / "templates"), autoescape=True
@@ -124,6 +128,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     pages.setup(app)
     api.setup(app)
     workflow.setup(app)
+    supervision.setup(app)
     accounts.setup(app)
     audit.setup(app)
     canned_api.setup(app)

@@ -20,6 +20,7 @@ from ..services.canned import CannedService
 from ..services.chat import ChatService
 from ..services.presence import Presence
 from ..services.router import Router
+from ..services.supervision import SupervisionService
 from ..services.team import TeamService
 from ..store import Store
 
@@ -41,4 +42,5 @@ DASHBOARD = web.AppKey("dashboard", DashboardService)
 # Canned replies and the positive-language assistant (services/canned.py, services/assistant.py).
 CANNED = web.AppKey("canned", CannedService)
 ASSISTANT = web.AppKey("assistant", AssistantService)
+SUPERVISION = web.AppKey("supervision", SupervisionService)
 SIO = web.AppKey("sio", socketio.AsyncServer)

@@ -1,5 +1,5 @@
-"""Managers' pages: reports (agents see their own), the live dashboard, quality review and the
-canned-reply library.
+"""Managers' pages: reports (agents see their own), the live dashboard, quality review, the
+canned-reply library, accounts and live supervision.
 
 The pages are shells; their scripts read the JSON API (web/reports_api.py) and the ``/manage``
 socket. Without a session they send the browser to the console's sign-in form.
@@ -83,6 +83,8 @@ def setup(app: web.Application) -> None:
     app.router.add_get("/manage/reports", _page("reports", managers_only=False))
     app.router.add_get("/manage/dashboard", _page("dashboard", managers_only=True))
     app.router.add_get("/manage/qa", _page("qa", managers_only=True))
+    app.router.add_get("/manage/agents", _page("agents", managers_only=True))
+    app.router.add_get("/manage/supervision", _page("supervision", managers_only=True))
     app.router.add_get("/reports", _to_reports)
     app.router.add_get("/manage", _to_reports)
 
