@@ -13,9 +13,8 @@ ALWAYS_CLOSED = (("mon", ()), ("tue", ()), ("wed", ()), ("thu", ()), ("fri", ())
 
 async def get_config(url: str, origin: str | None = "https://shop.example") -> tuple[int, dict[str, str], Any]:
     headers = {"Origin": origin} if origin else {}
-    async with aiohttp.ClientSession() as http:
-        async with http.get(url + "/api/widget/config", headers=headers) as r:
-            return r.status, dict(r.headers), await r.json()
+    async with aiohttp.ClientSession() as http, http.get(url + "/api/widget/config", headers=headers) as r:
+        return r.status, dict(r.headers), await r.json()
 
 
 def departments(settings: Any) -> Any:
@@ -77,7 +76,7 @@ async def test_cors_only_for_allowed_origins(settings, server_factory):
     _, headers, _ = await get_config(server.url, "https://shop.example")
     assert headers["Access-Control-Allow-Origin"] == "https://shop.example"
     assert "Origin" in headers["Vary"]
-    status, headers, body = await get_config(server.url, "https://evil.example")
+    status, headers, _ = await get_config(server.url, "https://evil.example")
     assert status == 200 and "Access-Control-Allow-Origin" not in headers  # the browser withholds it
     _, headers, _ = await get_config(server.url, None)
     assert "Access-Control-Allow-Origin" not in headers
@@ -85,12 +84,11 @@ async def test_cors_only_for_allowed_origins(settings, server_factory):
 
 async def test_preflight(settings, server_factory):
     server = await server_factory(settings.replace(allowed_origins=("https://shop.example",)))
-    async with aiohttp.ClientSession() as http:
-        async with http.options(server.url + "/api/widget/config", headers={
-            "Origin": "https://shop.example", "Access-Control-Request-Method": "GET",
-            "Access-Control-Request-Headers": "x-requested-with",
-        }) as r:
-            assert r.status == 204
-            assert r.headers["Access-Control-Allow-Origin"] == "https://shop.example"
-            assert "GET" in r.headers["Access-Control-Allow-Methods"]
-            assert r.headers["Access-Control-Allow-Headers"] == "x-requested-with"
+    async with aiohttp.ClientSession() as http, http.options(server.url + "/api/widget/config", headers={
+        "Origin": "https://shop.example", "Access-Control-Request-Method": "GET",
+        "Access-Control-Request-Headers": "x-requested-with",
+    }) as r:
+        assert r.status == 204
+        assert r.headers["Access-Control-Allow-Origin"] == "https://shop.example"
+        assert "GET" in r.headers["Access-Control-Allow-Methods"]
+        assert r.headers["Access-Control-Allow-Headers"] == "x-requested-with"
