@@ -307,7 +307,7 @@
     ".launcher:focus-visible{outline:none;box-shadow:0 0 0 3px #fff,0 0 0 6px var(--brand),0 8px 24px rgba(15,23,42,.25)}",
     ".launcher .i-close{display:none}.open .launcher .i-chat{display:none}.open .launcher .i-close{display:block}",
     ".badge{position:absolute;top:-2px;right:-2px;min-width:20px;height:20px;padding:0 6px;border-radius:10px;background:#dc2626;color:#fff;font-size:12px;font-weight:600;line-height:16px;text-align:center;border:2px solid #fff}",
-    ".panel{position:fixed;right:20px;bottom:92px;width:370px;height:560px;max-height:calc(100vh - 112px);background:#fff;border-radius:16px;box-shadow:0 16px 48px rgba(15,23,42,.22),0 2px 6px rgba(15,23,42,.08);display:flex;flex-direction:column;overflow:hidden;z-index:2147483001;opacity:0;visibility:hidden;transform:translateY(12px);transition:opacity .18s,transform .18s,visibility 0s .18s}",
+    ".panel{position:fixed;right:20px;bottom:92px;width:370px;height:600px;max-height:calc(100vh - 112px);background:#fff;border-radius:16px;box-shadow:0 16px 48px rgba(15,23,42,.22),0 2px 6px rgba(15,23,42,.08);display:flex;flex-direction:column;overflow:hidden;z-index:2147483001;opacity:0;visibility:hidden;transform:translateY(12px);transition:opacity .18s,transform .18s,visibility 0s .18s}",
     ".open .panel{opacity:1;visibility:visible;transform:none;transition:opacity .18s,transform .18s}",
     ".instant .panel{transition:none}",
     "header{background:var(--brand);color:#fff;padding:12px 10px 12px 18px;display:flex;align-items:center;gap:8px;flex:none}",
@@ -323,15 +323,15 @@
     ".lang select{position:absolute;inset:0;width:100%;height:100%;opacity:0;cursor:pointer;font-size:14px;color:#111827}",
     ".conn{background:#fef3c7;color:#92400e;font-size:12.5px;padding:6px 14px;flex:none}",
     ".body{flex:1;min-height:0;display:flex;flex-direction:column;background:#fafafa}",
-    ".prechat{padding:16px 18px 18px;display:flex;flex-direction:column;gap:12px;overflow:auto;flex:1;background:#fff}",
+    ".prechat{padding:16px 18px 18px;display:flex;flex-direction:column;gap:11px;overflow:auto;flex:1;background:#fff}",
     ".hello{font-size:15px;margin:0 0 2px;color:#374151}",
     ".away{display:flex;gap:10px;align-items:flex-start;margin:0 0 2px;padding:12px;border-radius:12px;background:#fff7ed;color:#7c2d12;border:1px solid #fed7aa}",
     ".away svg{flex:none;color:#c2410c;margin-top:1px}",
     ".away p{margin:0}.away .a1{font-weight:600;font-size:14px}.away .a2{font-size:13px;margin-top:2px}",
-    "label{display:flex;flex-direction:column;gap:4px;font-size:12.5px;font-weight:600;color:#374151}",
+    "label{font-size:12.5px;font-weight:600;color:#374151}",
     ".opt{font-weight:400;color:#4b5563}.opt.rec{color:#0f5132;font-weight:600}",
     ".hint{font-weight:400;color:#4b5563;font-size:12px}",
-    ".field{display:flex;flex-direction:column;gap:3px}",
+    ".field{display:flex;flex-direction:column;gap:4px}",
     "input,textarea,select{border:1px solid #9ca3af;border-radius:10px;padding:9px 11px;background:#fff;width:100%;font-weight:400}",
     "select{padding:8px 9px;cursor:pointer}",
     "input:focus-visible,textarea:focus-visible,select:focus-visible{border-color:var(--brand);outline:2px solid var(--brand);outline-offset:0}",
@@ -383,9 +383,12 @@
   ].join("\n");
 
   // ---- UI ----------------------------------------------------------------------------------------------
-  function field(key, control, extra) {
-    var label = h("label", null, [h("span", null, [T("span", null, key), extra ? " " : null, extra || null]), control]);
-    return label;
+  /** A label tied to its control by id (a wrapping label would fold a select's chosen option into its name). */
+  function field(key, control, extra, hint) {
+    var id = "cw-" + key;
+    control.setAttribute("id", id);
+    return h("div", { class: "field" }, [h("label", { for: id }, [T("span", null, key), extra ? " " : null, extra || null]),
+      control, hint || null]);
   }
 
   function buildHeader() {
@@ -411,11 +414,11 @@
     ui.nameTag = T("span", { class: "opt" }, "optional");
     ui.emailTag = h("span", { class: "opt", "data-testid": "email-tag" });
     ui.emailHint = T("span", { class: "hint", id: "cw-email-hint", "data-testid": "email-hint" }, "emailHint");
-    ui.pMsg = tx(h("textarea", { rows: "4", required: true, maxlength: "4000", "data-testid": "prechat-message" }),
+    ui.pMsg = tx(h("textarea", { rows: "3", required: true, maxlength: "4000", "data-testid": "prechat-message" }),
       "messagePlaceholder", "placeholder");
     ui.pSubmit = h("button", { class: "primary", type: "submit", "data-testid": "prechat-submit" });
-    // The hint sits outside the label: it describes the field (aria-describedby) rather than naming it.
-    var email = h("div", { class: "field" }, [field("email", ui.pEmail, ui.emailTag), ui.emailHint]);
+    // The hint describes the field (aria-describedby) rather than naming it.
+    var email = field("email", ui.pEmail, ui.emailTag, ui.emailHint);
     ui.prechat = h("form", { class: "prechat", novalidate: true, "data-testid": "prechat" }, [
       ui.hello, ui.away, ui.deptField, field("name", ui.pName, ui.nameTag), email, field("message", ui.pMsg), ui.pSubmit]);
   }

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
-from playwright.async_api import BrowserContext, Page
+from playwright.async_api import BrowserContext, Page, expect
 
 TIMEOUT_MS = 10_000
 
@@ -18,6 +18,7 @@ PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
+<link rel="icon" href="data:,">
 <style>
   body {{ margin: 0; font: 16px/1.6 Georgia, serif; color: #1f2937; background: #fffdf8; }}
   nav {{ padding: 18px 24px; border-bottom: 1px solid #e5e7eb; font: 15px system-ui, sans-serif; }}
@@ -70,13 +71,14 @@ async def serve_page(body: str) -> tuple[web.AppRunner, str]:
 
 async def open_host(
     browser: Any, server_url: str, *, attrs: dict[str, str] | None = None, locale: str = "en-US",
-    width: int = 1280, height: int = 800, title: str = "Trail Runner 3 · Shop",
+    width: int = 1280, height: int = 800, title: str = "Trail Runner 3 · Shop", timezone_id: str = "UTC",
 ) -> Host:
     """Open the shop page in a fresh browser context (its own localStorage: a new visitor)."""
     tag_attrs = " ".join(f'{k}="{html.escape(v)}"' for k, v in (attrs or {}).items())
     body = PAGE.format(title=html.escape(title), src=html.escape(server_url + "/widget.js"), attrs=tag_attrs)
     runner, url = await serve_page(body)
-    context = await browser.new_context(locale=locale, viewport={"width": width, "height": height})
+    context = await browser.new_context(
+        locale=locale, timezone_id=timezone_id, viewport={"width": width, "height": height})
     host = Host(context, await context.new_page(), url, runner)
     host.page.set_default_timeout(TIMEOUT_MS)
     host.page.on("pageerror", lambda exc: host.errors.append(str(exc)))
@@ -91,3 +93,18 @@ def bubbles(page: Page, kind: str | None = None) -> Any:
 
 def agent_state(peer: Any) -> dict[str, Any]:
     return next(d for e, d in peer.seen if e == "agent:state")
+
+
+async def push_queue_update(server: Any, locator: Any, expected: str, *, position: int, wait_s: int) -> None:
+    """Send the visitor a queue:update as the server would, until the widget shows ``expected``. Sent
+    again if needed: the router's own first update for a new chat may land just after ours."""
+    [conversation_id] = await server.chat.queue.statuses()
+    payload = {"conversation_id": conversation_id, "position": position, "estimated_wait_s": wait_s}
+    for _ in range(10):
+        await server.chat.events.to_visitor(conversation_id, "queue:update", payload)
+        try:
+            await expect(locator).to_have_text(expected, timeout=1000)
+            return
+        except AssertionError:
+            continue
+    await expect(locator).to_have_text(expected, timeout=1000)
