@@ -308,6 +308,7 @@
     ".launcher .i-close{display:none}.open .launcher .i-chat{display:none}.open .launcher .i-close{display:block}",
     ".badge{position:absolute;top:-2px;right:-2px;min-width:20px;height:20px;padding:0 6px;border-radius:10px;background:#dc2626;color:#fff;font-size:12px;font-weight:600;line-height:16px;text-align:center;border:2px solid #fff}",
     ".panel{position:fixed;right:20px;bottom:92px;width:370px;height:600px;max-height:calc(100vh - 112px);background:#fff;border-radius:16px;box-shadow:0 16px 48px rgba(15,23,42,.22),0 2px 6px rgba(15,23,42,.08);display:flex;flex-direction:column;overflow:hidden;z-index:2147483001;opacity:0;visibility:hidden;transform:translateY(12px);transition:opacity .18s,transform .18s,visibility 0s .18s}",
+    ".panel[data-view=prechat]{height:auto}", // the form is as tall as it needs to be
     ".open .panel{opacity:1;visibility:visible;transform:none;transition:opacity .18s,transform .18s}",
     ".instant .panel{transition:none}",
     "header{background:var(--brand);color:#fff;padding:12px 10px 12px 18px;display:flex;align-items:center;gap:8px;flex:none}",
@@ -484,7 +485,7 @@
     root.textContent = ""; root.appendChild(h("style", null, CSS)); root.appendChild(ui.w);
     wire();
     renderLanguages(); buildChoices(); applyTexts(); renderDepartments(); renderPrechat();
-    setView("prechat");
+    setView("prechat"); renderBadge();
   }
 
   function wire() {
@@ -566,7 +567,7 @@
     ui.w.setAttribute("lang", lang);
     renderLanguages(); applyTexts(); renderDepartments(); renderPrechat();
     setConn(S.conn); showError(S.err);
-    setView(S.view);
+    setView(S.view); renderBadge();
   }
 
   // ---- rendering ---------------------------------------------------------------------------------------
@@ -865,7 +866,7 @@
     emitAck("chat:resume", { conversation_id: id, after_seq: S.lastSeq }, function (ack) {
       if (!S.conv || S.conv.id !== id) return;
       if (!ack.ok) return showError(ack);
-      S.startText = null; addMessages(ack.messages);
+      S.startText = null; announceMessages(addMessages(ack.messages)); // missed while starting or reconnecting
       if (ack.status === "queued" && ack.queue) { S.queue = ack.queue; renderQueue(); }
       if (ack.status === "closed" && S.view !== "thanks") setView("closed");
       else if (ack.status && isChatty(S.view) && viewFor(ack.status) !== S.view) setView(viewFor(ack.status));

@@ -42,10 +42,10 @@ async def test_picker_offers_shown_departments_and_marks_closed_ones(settings, s
     await picker.select_option("sales")
     await expect(page.get_by_test_id("prechat")).to_have_attribute("data-mode", "away")
     await expect(page.get_by_test_id("email-hint")).to_be_visible()
-    await page.screenshot(path=str(artifacts / "widget-departments-away.png"))
+    await page.screenshot(path=str(artifacts / "widget-departments-away.png"), animations="disabled")
     await picker.select_option("support")
     await expect(page.get_by_test_id("prechat")).to_have_attribute("data-mode", "chat")
-    await page.screenshot(path=str(artifacts / "widget-departments.png"))
+    await page.screenshot(path=str(artifacts / "widget-departments.png"), animations="disabled")
 
     await page.get_by_label("Message", exact=True).fill("Can I change my delivery address?")
     await page.get_by_test_id("prechat-submit").click()
@@ -78,7 +78,7 @@ async def test_script_tag_presets_department_language_and_vip(settings, server_f
     conversation = await only_conversation(server)
     assert conversation.status == "offline" and conversation.department == "sales"
     assert conversation.language == "sk" and conversation.priority == 5
-    await page.screenshot(path=str(artifacts / "widget-preset-sk-offline.png"))
+    await page.screenshot(path=str(artifacts / "widget-preset-sk-offline.png"), animations="disabled")
     assert host.errors == []
 
 

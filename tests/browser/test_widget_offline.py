@@ -30,7 +30,7 @@ async def test_leave_a_message_then_come_back_to_the_answer(settings, server_fac
     await page.get_by_label("Name (optional)", exact=True).fill("Maria")
     await page.get_by_label("Email (recommended)", exact=True).fill("maria@example.com")
     await page.get_by_label("Message", exact=True).fill("Do the Trail Runner 3 come in size 43?")
-    await page.screenshot(path=str(artifacts / "widget-offline-form.png"))
+    await page.screenshot(path=str(artifacts / "widget-offline-form.png"), animations="disabled")
     await page.get_by_test_id("prechat-submit").click()
 
     # A clear confirmation, the message, and the automatic answer with its time frame.
@@ -41,7 +41,7 @@ async def test_leave_a_message_then_come_back_to_the_answer(settings, server_fac
     await expect(bubbles(page, "system")).to_contain_text(["within 24 hours"])
     await expect(page.get_by_test_id("live-region")).to_contain_text("Your message is on its way")
     await expect(page.get_by_test_id("end-chat")).to_be_hidden()  # a left message stays for the team
-    await page.screenshot(path=str(artifacts / "widget-offline-sent.png"))
+    await page.screenshot(path=str(artifacts / "widget-offline-sent.png"), animations="disabled")
     # The visitor minimises and leaves.
     await page.keyboard.press("Escape")
     await expect(page.get_by_test_id("panel")).to_be_hidden()
@@ -66,7 +66,7 @@ async def test_leave_a_message_then_come_back_to_the_answer(settings, server_fac
     await expect(bubbles(page, "agent")).to_have_text([answer])
     await expect(page.get_by_test_id("widget-subtitle")).to_have_text("You're chatting with Anna")
     await expect(badge).to_be_hidden()
-    await page.screenshot(path=str(artifacts / "widget-offline-answered.png"))
+    await page.screenshot(path=str(artifacts / "widget-offline-answered.png"), animations="disabled")
 
     # And the chat goes on live.
     await page.get_by_test_id("composer-input").fill("Great, I'll order today!")

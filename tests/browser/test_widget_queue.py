@@ -30,7 +30,7 @@ async def test_position_and_estimate_update_live(settings, server_factory, shop,
     line = page.get_by_test_id("queue-status")
     await expect(line).to_contain_text("You are number 2 in line · about 4 minutes")
     await expect(page.get_by_test_id("widget-subtitle")).to_have_text("An agent will be with you shortly")
-    await page.screenshot(path=str(artifacts / "widget-queue-2.png"))
+    await page.screenshot(path=str(artifacts / "widget-queue-2.png"), animations="disabled")
 
     # One agent with one slot comes online and takes the first visitor: this one moves up, live.
     anna = await server.create_agent(name="Anna", capacity=1)
