@@ -934,6 +934,7 @@
 
   function newChat() {
     resetConv(null); S.startText = null; showError(null); setView("prechat"); renderBadge();
+    fetchConfig();
     setTimeout(focusFirst, 0);
   }
 
@@ -988,7 +989,10 @@
       if (p && p.agent && (!S.conv || p.conversation_id !== S.conv.id)) S.early[p.conversation_id] = p.agent.name;
       if (!p || !S.conv || p.conversation_id !== S.conv.id) return;
       if (p.agent && p.agent.name) S.conv.agentName = p.agent.name; // also after a transfer
-      if (isChatty(S.view)) setView("chatting");
+      var was = S.view;
+      if (isChatty(was)) setView("chatting");
+      // A left message taken up while the visitor is here comes with no "joined" system message.
+      if (was === "offline") announce(t("subChatting", { name: S.conv.agentName || t("theAgent") }));
     });
     socket.on("message:new", function (p) { if (p && p.message) announceMessages(addMessages([p.message])); });
     socket.on("typing", function (p) {
