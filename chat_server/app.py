@@ -38,7 +38,7 @@ from .services.supervision import SupervisionService
 from .services.team import TeamService
 from .store import create_store
 from .store.canned import create_canned_stores
-from .web import accounts, api, assistant_api, audit, canned_api, pages, supervision, workflow
+from .web import accounts, api, assistant_api, audit, canned_api, pages, supervision, widget_api, workflow
 from .web.keys import (
     SIO,
     ACCOUNTS, ASSISTANT, AUTH, CANNED, CHAT, CLOCK, LIMITER, PRESENCE, REDIS, ROUTER, SETTINGS, STORE, SUPERVISION,
@@ -133,6 +133,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     audit.setup(app)
     canned_api.setup(app)
     assistant_api.setup(app)
+    widget_api.setup(app)
     app.on_shutdown.append(_close_sockets)
     app.cleanup_ctx.extend([_redis_ctx, _store_ctx, _canned_seed_ctx, _sweeper_ctx])
     setup_reports(
