@@ -5,8 +5,9 @@ import { $, h, show, errorText } from "./dom.js";
 import { api } from "./canned-api.js";
 import { Outbox, sendItem } from "./outbox.js";
 import { Model } from "./model.js";
-import { renderList, renderOffers, renderOffline, avatar } from "./sidebar.js";
-import { renderTranscript, visitorName } from "./transcript.js";
+import { renderList, renderOffers, renderOffline } from "./sidebar.js";
+import { renderTranscript } from "./transcript.js";
+import { renderEmpty, renderHeader, renderFooter } from "./conversation-view.js";
 import { renderVisitor, showVisitor } from "./visitor-panel.js";
 import { createComposer } from "./composer.js";
 import { createDialogs } from "./dialogs.js";
@@ -91,58 +92,6 @@ export function startConsole(socket) {
     document.title = `${unread ? `(${unread}) ` : ""}Live Chat · Console`;
   }
 
-  function renderEmpty() {
-    const total = model.sorted("mine").length;
-    const [title, sub] = total ? ["Pick a conversation", "Choose a chat from the list on the left, or press Alt+↓."]
-      : me.status === "online" ? ["No chats yet — you're online and ready", "Visitors who start a chat on your site are routed to you here."]
-        : ["No chats yet — set yourself online to receive visitors", "New conversations appear on the left as soon as a visitor is assigned to you."];
-    $("empty-title").textContent = title;
-    $("empty-sub").textContent = sub;
-  }
-
-  function renderHeader(conv) {
-    const slot = $("conv-avatar-slot");
-    slot.textContent = "";
-    slot.appendChild(avatar(visitorName(conv), conv.id));
-    $("conv-name").textContent = visitorName(conv);
-    const parts = [conv.visitor?.email, conv.department, conv.agent && conv.role !== "mine" ? `Agent: ${conv.agent.name}` : null];
-    $("conv-sub").textContent = parts.filter(Boolean).join(" · ");
-    const tags = $("conv-tags");
-    tags.textContent = "";
-    if (conv.transferredFrom && conv.role === "mine") tags.appendChild(h("span", { class: "tag tag-transfer", "data-testid": "transferred-from" }, `Transferred from ${conv.transferredFrom}`));
-    if (conv.role === "watch") tags.appendChild(h("span", { class: "tag tag-watch" }, "Watching live · read-only"));
-    if (conv.role === "peek") tags.appendChild(h("span", { class: "tag", "data-testid": "read-only" }, conv.status === "offline" ? "Left while you were away" : "Read-only"));
-    if (conv.closed) tags.appendChild(h("span", { class: "tag tag-closed" }, conv.removed ? (conv.movedTo ? `Moved to ${conv.movedTo}` : "Reassigned") : "Closed"));
-    const mineOpen = conv.role === "mine" && !conv.closed;
-    show($("transfer-chat"), mineOpen);
-    show($("close-chat"), mineOpen);
-    show($("back-button"), !!state.back);
-    $("back-button").textContent = state.back === "followups" ? "← Follow-ups" : "← Search results";
-    show($("watch-live"), conv.role === "peek" && me.role === "manager" && conv.status === "assigned");
-    show($("stop-watching"), conv.role === "watch");
-  }
-
-  function renderFooter(conv) {
-    const typing = $("typing");
-    const isTyping = conv.typing && !conv.closed && conv.role !== "peek";
-    typing.textContent = isTyping ? `${visitorName(conv)} is typing…` : "";
-    show(typing, isTyping);
-    app.composer.sync();
-    const offline = conv.role === "peek" && conv.status === "offline";
-    show($("readonly-bar"), conv.role === "peek");
-    $("readonly-text").textContent = offline
-      ? `${visitorName(conv)} left this message while nobody was available${conv.visitor?.email ? "; your reply is emailed to them too" : ""}.`
-      : "You are reading a past conversation. Nothing you do here reaches the visitor.";
-    show($("claim-offline"), offline);
-    const closedNote = conv.role !== "peek" && conv.closed;
-    show($("closed-note"), closedNote);
-    if (closedNote) {
-      $("closed-note").textContent = conv.role === "watch" ? "This chat has ended."
-        : conv.removed ? `This chat was moved to ${conv.movedTo || "someone else"}. The transcript stays here until you dismiss it.`
-          : "This chat is closed. The transcript stays here until you dismiss it.";
-    }
-  }
-
   function renderNow() {
     renderSidebar();
     const view = state.view;
@@ -154,10 +103,10 @@ export function startConsole(socket) {
     show($("conversation"), !!conv);
     showVisitor(!!conv);
     show($("empty-state"), !conv);
-    if (!conv) return renderEmpty();
-    renderHeader(conv);
+    if (!conv) return renderEmpty(model.sorted("mine").length, me.status);
+    renderHeader(conv, me, state);
     renderTranscript($("transcript"), conv, me, model.timeline(conv), outbox.forConversation(conv.id), { onRetry: retry });
-    renderFooter(conv);
+    renderFooter(conv, app.composer);
     renderVisitor(conv, app.render);
     ensureDetail(conv);
   }
@@ -167,10 +116,10 @@ export function startConsole(socket) {
     conv.detailLoading = true;
     app.emitAck("chat:detail", { conversation_id: conv.id }, (ack) => {
       conv.detailLoading = false;
-      if (ack.ok && ack.conversation) {
-        model.upsert(ack.conversation);
-        conv.detailLoaded = true;
-      } else conv.detailLoaded = true; // nothing more to load (e.g. the chat moved on); don't retry in a loop
+      // Only what the detail adds (notes, history, missed messages): the chat's state comes from events,
+      // so a detail answered after a transfer cannot reopen a chat that has left this agent.
+      if (ack.ok && ack.conversation) model.mergeDetail(conv, ack.conversation);
+      conv.detailLoaded = true; // also on errors (e.g. the chat moved on): don't retry in a loop
       app.render();
     });
   }
@@ -184,19 +133,21 @@ export function startConsole(socket) {
   };
 
   // ---- selection and views ----
-  app.select = (id) => {
+  app.select = (id, { keepView = false } = {}) => {
     state.selected = id;
-    state.view = "inbox";
+    if (!keepView) state.view = "inbox";
     const conv = model.get(id);
-    if (conv) { conv.unread = 0; conv.fresh = false; }
+    if (conv && state.view === "inbox") { conv.unread = 0; conv.fresh = false; }
     for (const c of model.convs.values()) if (c.role === "peek" && c.id !== id) model.drop(c.id);
     state.back = null;
     renderNow();
-    if (conv && conv.role === "mine" && !conv.closed) input.focus();
+    if (conv && conv.role === "mine" && !conv.closed && state.view === "inbox") input.focus();
   };
 
   app.setView = (view) => {
     state.view = view;
+    const conv = model.get(state.selected);
+    if (view === "inbox" && conv) { conv.unread = 0; conv.fresh = false; }
     if (view === "followups") app.followUps.load();
     renderNow();
     if (view === "search") app.search.focus();

@@ -86,7 +86,8 @@ export function wireEvents(app) {
       if (conv.role === "peek") conv.role = "watch";
       state.watching.add(id);
       saveWatching();
-      if (!state.selected || state.selected === id || state.pendingWatch === id) app.select(id);
+      if (state.pendingWatch === id) app.select(id);
+      else if (!state.selected || state.selected === id) app.select(id, { keepView: true });
       state.pendingWatch = null;
       app.render();
     });
@@ -148,7 +149,11 @@ export function wireEvents(app) {
 
   document.addEventListener("visibilitychange", () => {
     const conv = model.get(state.selected);
-    if (!document.hidden && conv && conv.unread) { conv.unread = 0; app.render(); }
+    if (!document.hidden && state.view === "inbox" && conv && (conv.unread || conv.fresh)) {
+      conv.unread = 0;
+      conv.fresh = false;
+      app.render();
+    }
   });
 
   mountShortcuts({

@@ -34,6 +34,15 @@ export class Model {
     return conv;
   }
 
+  // The extra a chat:detail answer brings; never the status (events own that).
+  mergeDetail(conv, c) {
+    this.addMessages(conv, c.messages || [], false);
+    this.addNotes(conv, c.notes || []);
+    conv.history = c.history || conv.history || [];
+    if (c.visitor) conv.visitor = { ...conv.visitor, ...c.visitor };
+    conv.detailLoaded = true;
+  }
+
   // Returns how many messages were new; counts the visitor's as unread when the agent is elsewhere.
   addMessages(conv, msgs, countUnread, isLooking = false) {
     let added = 0, fromVisitor = 0;

@@ -1,4 +1,5 @@
 // The /agent events of docs/protocol.md: what the console does when the server speaks.
+import { $ } from "./dom.js";
 import { visitorName } from "./transcript.js";
 
 export function wireServerEvents(app, looking) {
@@ -36,6 +37,7 @@ export function wireServerEvents(app, looking) {
   socket.on("agent:state", (p) => {
     if (!p || typeof p !== "object") return;
     if (p.agent) { Object.assign(me, p.agent); app.setStatusUI(p.agent.status); }
+    $("status-select").disabled = false; // enabled once the server has said what the status is
     const seen = new Set();
     for (const c of p.conversations || []) { model.upsert(c, "mine"); seen.add(c.id); }
     for (const conv of model.convs.values()) if (conv.role === "mine" && !conv.closed && !seen.has(conv.id)) model.markClosed(conv);
@@ -44,7 +46,7 @@ export function wireServerEvents(app, looking) {
     if (!model.get(state.selected)) {
       state.selected = null;
       const first = model.sorted("mine").find((c) => !c.closed);
-      if (first) app.select(first.id);
+      if (first) app.select(first.id, { keepView: true });
     }
     app.render();
     app.flushOutbox();
@@ -61,9 +63,12 @@ export function wireServerEvents(app, looking) {
     conv.closed = false;
     conv.removed = false;
     if (p.transferred_from) conv.transferredFrom = p.transferred_from;
-    const take = state.pendingSelect === c.id || state.selected === c.id || !model.get(state.selected);
-    if (take) { state.pendingSelect = null; app.select(conv.id); }
-    else if (state.selected !== conv.id && isNew) {
+    // Open it when the agent asked for it (accepted, claimed) or has nothing open; never pull them
+    // out of Follow-ups or Search.
+    const asked = state.pendingSelect === c.id || state.selected === c.id;
+    const take = asked || !model.get(state.selected);
+    if (take) { state.pendingSelect = null; app.select(conv.id, { keepView: !asked }); }
+    if (isNew && !looking(conv.id)) {
       conv.fresh = true;
       conv.unread = conv.list.filter((m) => m.author?.kind === "visitor").length;
     }
