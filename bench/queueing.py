@@ -105,31 +105,46 @@ async def _ranks(product: Product) -> dict[str, int]:
     return {m.decode(): i for i, m in enumerate(members, start=1)}
 
 
-async def _queue_visitors(product: Product, http: aiohttp.ClientSession, count: int) -> dict[str, Waiter]:
+async def _queue_visitors(
+    product: Product, http: aiohttp.ClientSession, count: int
+) -> tuple[dict[str, Waiter], int]:
+    """Returns the waiting visitors by conversation, and how many could not get in line in time
+    (a swamped server on a busy machine; their conversations may still be in the line)."""
     gate = asyncio.Semaphore(100)
     waiters: dict[str, Waiter] = {}
+    failed = 0
 
     async def one() -> None:
+        nonlocal failed
         async with gate:
-            sock = await product.connect_idle(http)
-            waiter = Waiter(sock)
+            sock = None
+            try:
+                sock = await product.connect_idle(http, timeout=120)
+                await start(sock)
+            except (TimeoutError, RuntimeError, aiohttp.ClientError):
+                failed += 1
+                if sock is not None:
+                    await sock.close()
 
-            def on_update(data: Any, w: Waiter = waiter) -> None:
-                w.shown = data["position"]
-                w.updates += 1
+    async def start(sock: RawSocket) -> None:
+        waiter = Waiter(sock)
 
-            sock.on("queue:update", on_update)
-            sock.on("chat:assigned", lambda data, w=waiter: setattr(w, "assigned_at", time.perf_counter()))
-            ack = await sock.call("chat:start", {"text": "Hello, anyone there?"})
-            if not ack.get("ok") or ack["status"] != "queued":
-                raise RuntimeError(f"expected to wait in line: {ack}")
-            waiter.conversation_id = ack["conversation_id"]
-            if waiter.shown is None:
-                waiter.shown = ack["queue"]["position"]
-            waiters[waiter.conversation_id] = waiter
+        def on_update(data: Any, w: Waiter = waiter) -> None:
+            w.shown = data["position"]
+            w.updates += 1
+
+        sock.on("queue:update", on_update)
+        sock.on("chat:assigned", lambda data, w=waiter: setattr(w, "assigned_at", time.perf_counter()))
+        ack = await sock.call("chat:start", {"text": "Hello, anyone there?"}, timeout=120)
+        if not ack.get("ok") or ack["status"] != "queued":
+            raise RuntimeError(f"expected to wait in line: {ack}")
+        waiter.conversation_id = ack["conversation_id"]
+        if waiter.shown is None:
+            waiter.shown = ack["queue"]["position"]
+        waiters[waiter.conversation_id] = waiter
 
     await asyncio.gather(*(one() for _ in range(count)))
-    return waiters
+    return waiters, failed
 
 
 async def drain(
@@ -139,12 +154,13 @@ async def drain(
     """Fill the line, then let agents free slots continuously until half of it is served.
     ``started_event`` is set when the agents come in (the profiler starts sampling then)."""
     started = time.perf_counter()
-    waiters = await _queue_visitors(product, http, waiting)
+    waiters, failed = await _queue_visitors(product, http, waiting)
     queued_in = time.perf_counter() - started
     await asyncio.sleep(POSITION_DEADLINE_S)
     at_rest = PositionCheck()
     for cid, rank in (await _ranks(product)).items():
-        at_rest.judge(waiters[cid], rank, exact=True)
+        if cid in waiters:
+            at_rest.judge(waiters[cid], rank, exact=True)
 
     closers: set[asyncio.Task[Any]] = set()
     slow_closes = 0
@@ -194,7 +210,7 @@ async def drain(
             _, snapshot = pending.pop(0)
             still = await _ranks(product)
             for cid, rank in snapshot.items():
-                if cid in still:
+                if cid in still and cid in waiters:
                     moving.judge(waiters[cid], rank, exact=False)
     elapsed = time.perf_counter() - t0
     usage = cpu.stop()
@@ -211,14 +227,16 @@ async def drain(
     await asyncio.sleep(POSITION_DEADLINE_S)
     frozen = PositionCheck()
     for cid, rank in (await _ranks(product)).items():
-        frozen.judge(waiters[cid], rank, exact=True)
+        if cid in waiters:
+            frozen.judge(waiters[cid], rank, exact=True)
     await close_all(socks)
     await close_all([w.sock for w in waiters.values()])
     return {
         "waiting": waiting,
         "agents": agents,
         "capacity": product.capacity,
-        "queued_per_s": round(waiting / queued_in, 1),
+        "queued_per_s": round(len(waiters) / queued_in, 1),
+        "failed_to_queue": failed,
         "assigned": served,
         "seconds": round(elapsed, 1),
         "assignments_per_s": round(served / elapsed, 1),

@@ -287,13 +287,13 @@ class Product(Target):
                 raise RuntimeError(f"status:set failed: {ack}")
         return sock
 
-    async def connect_idle(self, http: aiohttp.ClientSession) -> RawSocket:
+    async def connect_idle(self, http: aiohttp.ClientSession, timeout: float = 30) -> RawSocket:
         """Accepted = the ``session`` event arrived (the server has stored the new visitor)."""
         session: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         sock = RawSocket(http, self.url, "/visitor")
         sock.on("session", lambda data: session.done() or session.set_result(data))
-        await sock.connect()
-        await asyncio.wait_for(session, 30)
+        await sock.connect(timeout=timeout)
+        await asyncio.wait_for(session, timeout)
         return sock
 
     async def make_pairs(self, http: aiohttp.ClientSession, count: int, per_agent: int) -> list[Pair]:
