@@ -60,17 +60,15 @@ class Waiting:
 
 
 def estimate_wait(position: int, free_slots: int, total_slots: int, handle_time_s: float) -> int:
-    """An honest estimate: never zero, and grows with each full 'wave' ahead of the visitor.
-
-    Those within the free slots are served at once (we still say 30 s: a person has to read and
-    answer). Beyond that, each wave of ``total_slots`` chats takes about one handle time.
-    """
+    """An honest estimate, never zero: those within the free slots are served at once (we still
+    say 30 s: a person has to read and answer); beyond that a slot frees about every
+    handle_time / total_slots seconds, so each visitor ahead adds that much. bench/queue_sim.py
+    measures this against simulated waits (docs/performance.md)."""
     if position <= free_slots:
         return 30
     if total_slots <= 0:
         return int(max(60, position * handle_time_s))
-    waves = math.ceil((position - free_slots) / total_slots)
-    return int(max(30, waves * handle_time_s))
+    return int(max(30, math.ceil((position - free_slots) * handle_time_s / total_slots)))
 
 
 class Queue:
