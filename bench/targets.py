@@ -65,6 +65,11 @@ class Target:
     def _env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("CHAT_")}
         env["PYTHONPATH"] = str(REPO)
+        # Thousands of clients from one loopback address: per-IP and per-visitor limits would
+        # measure the limiter, not the server. Chats start before agents are online.
+        env.update({"CHAT_LIMIT_CHATS_PER_HOUR": "0", "CHAT_LIMIT_MESSAGES_PER_MINUTE": "0",
+                    "CHAT_LIMIT_CONNECTIONS_PER_MINUTE": "0", "CHAT_LIMIT_LOGINS_PER_15MIN": "0",
+                    "CHAT_QUEUE_WHEN_UNSTAFFED": "true"})
         return env
 
     async def start(self) -> None:

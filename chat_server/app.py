@@ -17,24 +17,44 @@ from .clock import Clock
 from .config import Settings
 from .realtime.agent import AgentNamespace
 from .realtime.events import Events
+from .realtime.redis_manager import WatchedRedisManager
 from .realtime.visitor import VisitorNamespace
 from .redis_backend.embedded import EmbeddedRedis
 from .redis_backend.keys import Keys
+from .reports.setup import setup_reports
 from .routing.queue import Queue
+from .security.ratelimit import Limits, RateLimiter
+from .services.accounts import AccountsService
+from .services.assistant import AssistantService
 from .services.auth import AuthService
+from .services.canned import CannedService
+from .services.canned_fields import Limits as CannedLimits
+from .services.canned_seed import ensure_seeded
 from .services.chat import ChatService
+from .services.mailer import Mailer
+from .services.presence import Presence
+from .services.router import Router
+from .services.supervision import SupervisionService
+from .services.team import TeamService
 from .store import create_store
-from .web import api, pages
-from .web.keys import AUTH, CHAT, CLOCK, REDIS, SETTINGS, STORE, TEMPLATES
+from .store.canned import create_canned_stores
+from .web import accounts, api, assistant_api, audit, canned_api, pages, supervision, widget_api, workflow
+from .web.keys import (
+    SIO,
+    ACCOUNTS, ASSISTANT, AUTH, CANNED, CHAT, CLOCK, LIMITER, PRESENCE, REDIS, ROUTER, SETTINGS, STORE, SUPERVISION,
+    TEAM, TEMPLATES,
+)
 from .web.middleware import errors, security_headers
 from .web.pages import CONSOLE_DIR
 
 log = logging.getLogger(__name__)
 
 EMBEDDED = web.AppKey("embedded_redis", EmbeddedRedis)
-SIO = web.AppKey("sio", socketio.AsyncServer)
 # A JSON body or socket frame larger than this is refused before parsing.
 MAX_BODY_BYTES = 256 * 1024
+# One Socket.IO frame: a 4,000-character message is at most 16 KB of UTF-8; Engine.IO's 1 MB default
+# would let one client make the server parse megabytes per event.
+MAX_FRAME_BYTES = 64 * 1024
 SWEEP_INTERVAL_S = 2.0
 
 
@@ -47,28 +67,57 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
 
     sio = socketio.AsyncServer(
         async_mode="aiohttp",
-        client_manager=socketio.AsyncRedisManager(redis_url, channel=keys.socketio_channel),
+        client_manager=WatchedRedisManager(redis_url, channel=keys.socketio_channel),
         cors_allowed_origins="*" if "*" in settings.allowed_origins else list(settings.allowed_origins),
-        max_http_buffer_size=MAX_BODY_BYTES,
+        max_http_buffer_size=MAX_FRAME_BYTES,
     )
     store = create_store(settings)
     events = Events(sio)
-    queue = Queue(redis, keys, settings.default_handle_time_s)
+    queue = Queue(redis, keys, settings.default_handle_time_s, settings.departments)
     auth = AuthService(store, clock, settings.session_ttl_hours)
-    chat = ChatService(
-        store=store, queue=queue, redis=redis, keys=keys, events=events, clock=clock,
-        default_capacity=settings.agent_capacity,
+    router = Router(store=store, queue=queue, redis=redis, keys=keys, events=events, clock=clock, settings=settings)
+    presence = Presence(
+        store=store, queue=queue, router=router, redis=redis, keys=keys, events=events, clock=clock,
+        default_capacity=settings.agent_capacity, disconnect_grace_s=settings.agent_disconnect_grace_s,
+        abandon_s=settings.visitor_abandon_s,
     )
-    sio.register_namespace(VisitorNamespace(chat, settings))
-    sio.register_namespace(AgentNamespace(chat, auth, settings))
+    mailer = Mailer(settings.smtp_host, settings.smtp_port, settings.smtp_from, settings.company_name)
+    chat = ChatService(
+        store=store, queue=queue, router=router, presence=presence, events=events, clock=clock,
+        settings=settings, mailer=mailer,
+    )
+    team = TeamService(store, chat, events, clock)
+    canned_store, assistant_store = create_canned_stores(store)
+    canned = CannedService(
+        canned_store, events, clock,
+        CannedLimits(text_max=settings.max_message_length, departments=tuple(d.key for d in settings.departments)),
+        settings.default_language,
+    )
+    assistant = AssistantService(assistant_store, events, clock, settings.max_message_length)
+    limiter = RateLimiter(redis, settings.redis_prefix, Limits.from_settings(settings))
+    sio.register_namespace(VisitorNamespace(chat, presence, limiter, settings))
+    sio.register_namespace(AgentNamespace(
+        chat=chat, team=team, presence=presence, router=router, auth=auth, limiter=limiter, settings=settings,
+        canned=canned, assistant=assistant,
+    ))
 
-    app = web.Application(middlewares=[errors, security_headers], client_max_size=MAX_BODY_BYTES)
+    app = web.Application(middlewares=[errors, security_headers, audit.audit], client_max_size=MAX_BODY_BYTES)
     app[SETTINGS] = settings
     app[CLOCK] = clock
     app[STORE] = store
     app[REDIS] = redis
     app[AUTH] = auth
     app[CHAT] = chat
+    app[TEAM] = team
+    app[ROUTER] = router
+    app[LIMITER] = limiter
+    app[PRESENCE] = presence
+    app[ACCOUNTS] = AccountsService(store, auth, chat, presence, sio)
+    app[CANNED] = canned
+    app[ASSISTANT] = assistant
+    app[SUPERVISION] = SupervisionService(
+        store=store, queue=queue, presence=presence, settings=settings, clock=clock
+    )
     app[SIO] = sio
     app[TEMPLATES] = jinja2.Environment(
         loader=jinja2.FileSystemLoader(CONSOLE_DIR / "templates"), autoescape=True
@@ -78,8 +127,32 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     sio.attach(app)
     pages.setup(app)
     api.setup(app)
-    app.cleanup_ctx.extend([_redis_ctx, _store_ctx, _sweeper_ctx])
+    workflow.setup(app)
+    supervision.setup(app)
+    accounts.setup(app)
+    audit.setup(app)
+    canned_api.setup(app)
+    assistant_api.setup(app)
+    widget_api.setup(app)
+    app.on_shutdown.append(_close_sockets)
+    app.cleanup_ctx.extend([_redis_ctx, _store_ctx, _canned_seed_ctx, _sweeper_ctx])
+    setup_reports(
+        app, settings=settings, store=store, redis=redis, keys=keys, clock=clock,  # type: ignore[arg-type]
+        events=events, auth=auth, sio=sio,
+    )
     return app
+
+
+async def _close_sockets(app: web.Application) -> None:
+    """Disconnect every client before aiohttp waits for open handlers; without this a connected
+    console holds shutdown for the whole shutdown timeout. Clients reconnect to another process."""
+    with contextlib.suppress(Exception):
+        await asyncio.wait_for(app[SIO].eio.disconnect(), 5)
+    with contextlib.suppress(Exception):
+        await asyncio.wait_for(app[SIO].shutdown(), 5)
+    listener = getattr(app[SIO].manager, "thread", None)
+    if listener is not None:  # the cross-process listener would log errors once Redis stops
+        listener.cancel()
 
 
 async def _redis_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -87,8 +160,6 @@ async def _redis_ctx(app: web.Application) -> AsyncIterator[None]:
     if embedded is not None:
         await embedded.start()
     yield
-    with contextlib.suppress(Exception):
-        await app[SIO].shutdown()
     await app[REDIS].aclose()
     if embedded is not None:
         await embedded.stop()
@@ -100,27 +171,61 @@ async def _store_ctx(app: web.Application) -> AsyncIterator[None]:
     await app[STORE].close()
 
 
+async def _canned_seed_ctx(app: web.Application) -> AsyncIterator[None]:
+    """Load the starter canned replies and assistant rules on first start (canned_responses/)."""
+    canned, assistant = app[CANNED], app[ASSISTANT]
+    await ensure_seeded(canned.store, assistant.store, app[CLOCK], canned.limits)
+    yield
+
+
 async def _sweeper_ctx(app: web.Application) -> AsyncIterator[None]:
-    """Re-queue what Redis lost, then keep the queue moving even if a trigger was missed
-    (e.g. an agent came online on another process a moment before a chat started here)."""
-    chat = app[CHAT]
+    """Re-queue what Redis lost, then keep the queue moving: offers that rang out, consoles and
+    widgets gone for good, SLA breaches, and a dispatch in case a trigger was missed (e.g. an agent
+    came online on another process a moment before a chat started here)."""
+    router = app[ROUTER]
     try:
-        requeued = await chat.reconcile()
+        requeued = await router.reconcile()
         if requeued:
             log.info("re-queued %d waiting conversations from the database", requeued)
     except Exception:
         log.exception("reconciling the queue failed; the sweeper will retry")
 
+    stop = asyncio.Event()
+
     async def sweep() -> None:
-        while True:
-            await asyncio.sleep(SWEEP_INTERVAL_S)
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), SWEEP_INTERVAL_S)
+            if stop.is_set():
+                break
             try:
-                await chat.dispatch()
+                await sweep_once(app)
             except Exception as exc:  # keep sweeping: Redis or the database may come back
                 log.warning("queue sweep failed: %s", exc)
 
     task = asyncio.create_task(sweep())
     yield
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
+    # Stop on a flag, cancel only as a last resort: on Python 3.11 a cancel arriving while a
+    # Redis or database call completes can be swallowed, and the loop would run on.
+    stop.set()
+    try:
+        await asyncio.wait_for(asyncio.shield(task), 5)
+    except TimeoutError:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+async def sweep_once(app: web.Application) -> None:
+    """One pass of the periodic housekeeping; tests call it directly with a fake clock."""
+    sio = app[SIO]
+    if not sio.manager_initialized:
+        # Listen from the start, not from the first client: /healthz must be able to tell.
+        sio.manager_initialized = True
+        sio.manager.initialize()
+    await sio.manager.probe()
+    await app[ROUTER].sweep_offers()
+    await app[PRESENCE].sweep_gone_agents()
+    await app[CHAT].close_abandoned()
+    await app[ROUTER].sweep_sla()
+    await app[ROUTER].dispatch()

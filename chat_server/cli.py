@@ -31,28 +31,45 @@ def main(ctx: click.Context, config_path: str | None) -> None:
 @click.option("--host", default=None, help="Listen address (setting: host, env CHAT_HOST).")
 @click.option("--port", type=int, default=None, help="Listen port (setting: port, env CHAT_PORT).")
 @click.option("--data-dir", default=None, help="SQLite and embedded Redis live here (env CHAT_DATA_DIR).")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Server processes sharing the port (one per core); they share Redis and the database.")
+@click.option("--reuse-port", is_flag=True, hidden=True, help="Internal: a worker started by --workers.")
 @click.pass_context
-def run(ctx: click.Context, host: str | None, port: int | None, data_dir: str | None) -> None:
+def run(ctx: click.Context, host: str | None, port: int | None, data_dir: str | None, workers: int,
+        reuse_port: bool) -> None:
     """Start the server (with an embedded Redis unless redis_url is set)."""
+    settings = _settings(ctx, host=host, port=port, data_dir=data_dir)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if workers > 1:
+        from .workers import run_workers
+
+        run_workers(settings, workers, ctx.obj["config"])
+        return
+    _serve(settings, reuse_port=reuse_port, banner=not reuse_port)
+
+
+def _serve(settings: Settings, *, reuse_port: bool, banner: bool) -> None:
     from .app import create_app
     from .web.keys import AUTH
 
-    settings = _settings(ctx, host=host, port=port, data_dir=data_dir)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = create_app(settings)
 
-    async def banner(app: web.Application) -> None:
-        base = f"http://{settings.host}:{settings.port}"
-        first = await app[AUTH].ensure_first_manager()
-        lines = [f"Demo page:     {base}/", f"Agent console: {base}/console"]
-        if first:
-            lines += ["", "First start: a manager account was created. Sign in with",
-                      f"  email:    {first[0]}", f"  password: {first[1]}",
-                      "(shown once; add agents with `chat-server agents add`)."]
-        click.echo("\n".join(lines), err=False)
+    async def print_banner(app: web.Application) -> None:
+        click.echo(await startup_banner(settings, await app[AUTH].ensure_first_manager()))
 
-    app.on_startup.append(banner)
-    web.run_app(app, host=settings.host, port=settings.port, print=None)
+    if banner:
+        app.on_startup.append(print_banner)
+    web.run_app(app, host=settings.host, port=settings.port, print=None, reuse_port=reuse_port or None)
+
+
+async def startup_banner(settings: Settings, first: tuple[str, str] | None) -> str:
+    base = f"http://{settings.host}:{settings.port}"
+    lines = [f"Demo page:     {base}/", f"Agent console: {base}/console"]
+    if first:
+        lines += ["", "First start: a manager account was created. Sign in with",
+                  f"  email:    {first[0]}", f"  password: {first[1]}",
+                  "(shown once; add agents with `chat-server agents add`)."]
+    return "\n".join(lines)
 
 
 @main.group()

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, get_type_hints
 
+from .departments import Department, DepartmentConfigError, PriorityRule, parse_departments, parse_priority_rules
+
 ENV_PREFIX = "CHAT_"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,8 +35,45 @@ class Settings:
     max_field_length: int = 200
     allowed_origins: tuple[str, ...] = ("*",)
     default_handle_time_s: int = 300
+    breathing_time_s: int = 0
+    agent_disconnect_grace_s: int = 30
     session_ttl_hours: int = 12
     company_name: str = "Acme Support"
+    default_language: str = "en"
+    default_wait_minutes: int = 5
+    languages: tuple[str, ...] = ("en", "ru", "sk")
+    visitor_abandon_s: int = 120
+    queue_when_unstaffed: bool = False
+    trust_proxy: bool = False
+    limit_chats_per_hour: int = 10
+    limit_messages_per_minute: int = 40
+    limit_logins_per_15min: int = 10
+    limit_connections_per_minute: int = 120
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_from: str = "support@example.com"
+    departments: tuple[Department, ...] = (Department("general", "General"),)
+    priority_rules: tuple[PriorityRule, ...] = ()
+
+    def department(self, key: str | None) -> Department | None:
+        """The named department; None for an unknown key. No key: the first one."""
+        if not key:
+            return self.departments[0]
+        return next((d for d in self.departments if d.key == key), None)
+    # Ratings, reports and quality review (docs/reports.md).
+    rating_scale: str = "stars5"
+    rating_window_hours: int = 72
+    timezone: str = "UTC"
+    dashboard_refresh_s: int = 5
+    qa_sample_size: int = 5
+    qa_period_days: int = 7
+    qa_seed: str = "quality"
+    qa_rubric: tuple[str, ...] = (
+        "Greeting", "Understanding the request", "Positive language", "Solution", "Timeline given", "Summary",
+    )
+
+    def __post_init__(self) -> None:
+        _check_reporting(self)
 
     @property
     def data_path(self) -> Path:
@@ -52,6 +91,26 @@ class Settings:
         return dataclasses.replace(self, **{k: _coerce(k, v) for k, v in changes.items()})
 
 
+RATING_SCALES = ("stars5", "three", "thumbs")
+
+
+def _check_reporting(s: Settings) -> None:
+    """Fail at start-up, not on the first report, when a reporting setting cannot work."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    if s.rating_scale not in RATING_SCALES:
+        raise ConfigError(f"rating_scale must be one of {', '.join(RATING_SCALES)}, not {s.rating_scale!r}")
+    try:
+        ZoneInfo(s.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"timezone {s.timezone!r} is not a known Area/City time zone") from None
+    for name in ("rating_window_hours", "dashboard_refresh_s", "qa_sample_size", "qa_period_days"):
+        if getattr(s, name) < 1:
+            raise ConfigError(f"setting {name!r} must be at least 1")
+    if not s.qa_rubric or len(set(s.qa_rubric)) != len(s.qa_rubric):
+        raise ConfigError("qa_rubric must list at least one criterion, each once")
+
+
 def _field_types() -> dict[str, Any]:
     hints = get_type_hints(Settings)
     return {f.name: hints[f.name] for f in dataclasses.fields(Settings)}
@@ -63,6 +122,16 @@ def _coerce(name: str, value: Any) -> Any:
         raise ConfigError(f"unknown setting {name!r}")
     kind = types[name]
     try:
+        if name == "departments":
+            return value if isinstance(value, tuple) else parse_departments(value)
+        if name == "priority_rules":
+            return value if isinstance(value, tuple) else parse_priority_rules(value)
+        if kind is bool:
+            if isinstance(value, str) and value.lower() in ("1", "true", "yes", "0", "false", "no"):
+                return value.lower() in ("1", "true", "yes")
+            if not isinstance(value, bool):
+                raise TypeError
+            return value
         if kind is int:
             if isinstance(value, bool):
                 raise TypeError
@@ -77,6 +146,8 @@ def _coerce(name: str, value: Any) -> Any:
             if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
                 raise TypeError
             return tuple(value)
+    except DepartmentConfigError as exc:
+        raise ConfigError(str(exc)) from None
     except (TypeError, ValueError):
         raise ConfigError(f"setting {name!r} has an invalid value {value!r}") from None
     raise ConfigError(f"setting {name!r} has an unsupported type")  # pragma: no cover
@@ -101,7 +172,7 @@ def load_settings(
     for key, value in env.items():
         if key.startswith(ENV_PREFIX):
             name = key[len(ENV_PREFIX) :].lower()
-            if name in fields:
+            if name in fields and name not in ("departments", "priority_rules"):
                 values[name] = _coerce(name, value)
     for key, value in overrides.items():
         if value is not None:

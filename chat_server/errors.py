@@ -74,9 +74,34 @@ class AlreadyRated(ChatError):
     http_status = 409
 
 
+class RatingExpired(ChatError):
+    code = "rating_expired"
+    http_status = 409
+
+
 class Conflict(ChatError):
     code = "conflict"
     http_status = 409
+
+
+class DuplicateShortcut(Conflict):
+    code = "duplicate_shortcut"
+
+
+class VersionConflict(Conflict):
+    """Someone saved the reply since the caller loaded it."""
+
+    code = "version_conflict"
+
+
+class UnknownPlaceholder(ChatError):
+    code = "unknown_placeholder"
+
+
+class InvalidImport(ChatError):
+    """An import file failed validation; ``errors`` lists every problem, nothing was changed."""
+
+    code = "invalid_import"
 
 
 class Unauthorized(ChatError):

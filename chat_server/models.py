@@ -14,6 +14,8 @@ class Agent:
     capacity: int | None
     disabled: bool
     created_at: float
+    departments: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
 
     @property
     def is_manager(self) -> bool:
@@ -47,6 +49,7 @@ class Rating:
     score: int
     comment: str | None
     created_at: float
+    scale: str = "stars5"  # what the visitor answered on; score is always 1..5 (services/ratings.py)
 
 
 @dataclass(frozen=True)
@@ -64,9 +67,44 @@ class Conversation:
     closed_at: float | None
     closed_by: str | None
     last_seq: int
+    page_title: str | None = None
+    user_agent: str | None = None
+    visitor_timezone: str | None = None
+    outcome: str | None = None
+    department: str | None = None
+    language: str | None = None
+    priority: int = 1
+    was_offline: bool = False
+    sla_breached_at: float | None = None
     messages: list[Message] = field(default_factory=list)
     rating: Rating | None = None
 
     @property
     def is_open(self) -> bool:
         return self.status != "closed"
+
+
+@dataclass(frozen=True)
+class Note:
+    """Internal: agents and managers only, never sent to the visitor."""
+
+    id: str
+    conversation_id: str
+    author_id: str
+    author_name: str
+    kind: str  # "note" | "handover" | "whisper"
+    text: str
+    created_at: float
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    id: str
+    conversation_id: str
+    agent_id: str
+    due_date: str  # YYYY-MM-DD
+    note: str | None
+    created_at: float
+    done_at: float | None
+    done_by: str | None
+    visitor_name: str | None = None

@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from .clock import to_iso
-from .models import Agent, Conversation, Message, Rating
+from .models import Agent, Conversation, FollowUp, Message, Note, Rating
 from .routing.queue import QueueStatus
+from .services.ratings import answer
 
 
 def _iso(ts: float | None) -> str | None:
@@ -29,11 +30,20 @@ def message(m: Message) -> dict[str, Any]:
 def rating(r: Rating | None) -> dict[str, Any] | None:
     if r is None:
         return None
-    return {"score": r.score, "comment": r.comment, "created_at": to_iso(r.created_at)}
+    return {
+        "score": r.score,
+        "scale": r.scale,
+        "value": answer(r.scale, r.score),
+        "comment": r.comment,
+        "created_at": to_iso(r.created_at),
+    }
 
 
 def agent(a: Agent, *, status: str | None = None, capacity: int | None = None) -> dict[str, Any]:
-    out: dict[str, Any] = {"id": a.id, "name": a.name, "email": a.email, "role": a.role}
+    out: dict[str, Any] = {
+        "id": a.id, "name": a.name, "email": a.email, "role": a.role, "disabled": a.disabled,
+        "capacity": a.capacity, "departments": list(a.departments), "languages": list(a.languages),
+    }
     if status is not None:
         out["status"] = status
     if capacity is not None:
@@ -57,7 +67,13 @@ def _common(c: Conversation) -> dict[str, Any]:
 def conversation_for_agent(c: Conversation) -> dict[str, Any]:
     return {
         **_common(c),
-        "visitor": {"id": c.visitor_id, "name": c.visitor_name, "email": c.visitor_email, "page_url": c.page_url},
+        "visitor": {
+            "id": c.visitor_id, "name": c.visitor_name, "email": c.visitor_email, "page_url": c.page_url,
+            "page_title": c.page_title, "user_agent": c.user_agent, "timezone": c.visitor_timezone,
+        },
+        "outcome": c.outcome,
+        "language": c.language,
+        "department": c.department,
         "agent": {"id": c.agent_id, "name": c.agent_name} if c.agent_id else None,
     }
 
@@ -67,4 +83,29 @@ def conversation_for_visitor(c: Conversation, queue: QueueStatus | None) -> dict
         **_common(c),
         "agent": {"name": c.agent_name} if c.agent_id else None,
         "queue": queue.as_dict() if queue else None,
+    }
+
+
+def note(n: Note) -> dict[str, Any]:
+    return {
+        "id": n.id,
+        "conversation_id": n.conversation_id,
+        "author": {"id": n.author_id, "name": n.author_name},
+        "kind": n.kind,
+        "text": n.text,
+        "created_at": to_iso(n.created_at),
+    }
+
+
+def follow_up(f: FollowUp) -> dict[str, Any]:
+    return {
+        "id": f.id,
+        "conversation_id": f.conversation_id,
+        "agent_id": f.agent_id,
+        "visitor_name": f.visitor_name,
+        "due_date": f.due_date,
+        "note": f.note,
+        "created_at": to_iso(f.created_at),
+        "done_at": _iso(f.done_at),
+        "done_by": f.done_by,
     }

@@ -108,3 +108,33 @@ def choice(data: dict[str, Any], name: str, options: tuple[str, ...], error: typ
     if not isinstance(value, str) or value not in options:
         raise error(f"'{name}' must be one of: {', '.join(options)}.")  # type: ignore[call-arg]
     return value
+
+
+def date(data: dict[str, Any], name: str, *, required: bool = False) -> str | None:
+    """A calendar date as YYYY-MM-DD."""
+    import datetime as _dt
+
+    value = data.get(name)
+    if value is None or value == "":
+        if required:
+            raise MissingField(f"'{name}' is required.", field=name)
+        return None
+    if not isinstance(value, str):
+        raise InvalidPayload(f"'{name}' must be a date (YYYY-MM-DD).", field=name)
+    try:
+        return _dt.date.fromisoformat(value).isoformat() if len(value) == 10 else _bad_date(name)
+    except ValueError:
+        return _bad_date(name)
+
+
+def _bad_date(name: str) -> str:
+    raise InvalidPayload(f"'{name}' must be a date (YYYY-MM-DD).", field=name)
+
+
+def agent_id(data: dict[str, Any], name: str) -> str | None:
+    value = data.get(name)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise InvalidPayload(f"'{name}' must be a string.", field=name)
+    return value if ID_PATTERN.match(value) else "a_0000000000000000"

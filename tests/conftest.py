@@ -3,6 +3,7 @@ Redis on this machine (each test gets its own key prefix) and a fresh SQLite fil
 
 from __future__ import annotations
 
+import asyncio
 import atexit
 import os
 import shutil
@@ -26,7 +27,9 @@ from chat_server.models import Agent
 from chat_server.redis_backend.embedded import redis_executable
 from chat_server.services.chat import ChatService
 from chat_server.store import Store
-from chat_server.web.keys import AUTH, CHAT, STORE
+from chat_server.services.presence import Presence
+from chat_server.services.router import Router
+from chat_server.web.keys import AUTH, CHAT, PRESENCE, ROUTER, STORE
 
 from .helpers import Peer, login
 
@@ -86,7 +89,10 @@ async def redis_client() -> AsyncIterator[aioredis.Redis]:
 
 @pytest.fixture
 def settings(tmp_path: Path, redis_prefix: str) -> Settings:
-    return load_settings(env={}, redis_url=REDIS_URL, redis_prefix=redis_prefix, data_dir=str(tmp_path / "data"))
+    # Most tests start chats before any agent is online and expect them to queue.
+    return load_settings(env={}, redis_url=REDIS_URL, redis_prefix=redis_prefix, data_dir=str(tmp_path / "data"),
+                         queue_when_unstaffed=True, limit_chats_per_hour=1000, limit_messages_per_minute=1000,
+                         limit_connections_per_minute=1000)
 
 
 class LiveServer:
@@ -105,6 +111,14 @@ class LiveServer:
     @property
     def chat(self) -> ChatService:
         return self.app[CHAT]
+
+    @property
+    def router(self) -> Router:
+        return self.app[ROUTER]
+
+    @property
+    def presence(self) -> Presence:
+        return self.app[PRESENCE]
 
     async def create_agent(
         self, email: str | None = None, name: str = "Anna", password: str = "password123",
@@ -136,7 +150,7 @@ class LiveServer:
     async def stop(self) -> None:
         for peer in self.peers:
             try:
-                await peer.close()
+                await asyncio.wait_for(peer.close(), 5)
             except Exception:
                 pass
         await self.runner.cleanup()
@@ -151,7 +165,7 @@ async def server_factory() -> AsyncIterator[ServerFactory]:
 
     async def start(settings: Settings, clock: Clock | None = None) -> LiveServer:
         app = create_app(settings, clock=clock)
-        runner = web.AppRunner(app, handle_signals=False)
+        runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=5)
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", 0)
         await site.start()
@@ -162,7 +176,12 @@ async def server_factory() -> AsyncIterator[ServerFactory]:
 
     yield start
     for server in reversed(servers):
-        await server.stop()
+        try:
+            await asyncio.wait_for(server.stop(), 20)
+        except TimeoutError:
+            for task in asyncio.all_tasks():
+                task.print_stack(limit=6)
+            raise
 
 
 @pytest.fixture

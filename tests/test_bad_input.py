@@ -11,6 +11,11 @@ from .helpers import Peer, cid
 LONG = "x" * 4001
 
 
+async def count_messages(server, conversation_id):
+    """Messages people wrote (the automatic reply is the product's, not theirs)."""
+    return sum(m.author_kind != "system" for m in await server.store.messages_after(conversation_id, 0))
+
+
 @pytest.fixture
 async def chat(live_server):
     """A visitor with an open conversation."""
@@ -92,7 +97,7 @@ async def test_message_send_rejects(live_server, chat, payload, code):
     payload = {k: (conversation_id if v == "CONV" else v) for k, v in payload.items()}
     ack = await visitor.call("message:send", payload)
     assert ack["ok"] is False and ack["error"]["code"] == code, ack
-    assert len(await live_server.store.messages_after(conversation_id, 0)) == 1
+    assert await count_messages(live_server, conversation_id) == 1
     assert (await visitor.call("message:send", {"conversation_id": conversation_id, "text": "ok", "client_id": cid()}))["ok"]
 
 
@@ -111,7 +116,7 @@ async def test_another_visitors_conversation_is_not_found(live_server, chat):
         unknown = await stranger.call(event, {**payload, "conversation_id": "c_ffffffffffffffff"})
         assert foreign == unknown  # no existence oracle
         assert foreign["error"]["code"] == "not_found", (event, foreign)
-    assert len(await live_server.store.messages_after(conversation_id, 0)) == 1
+    assert await count_messages(live_server, conversation_id) == 1
     assert (await live_server.store.get_conversation(conversation_id)).status == "queued"
 
 
@@ -175,7 +180,7 @@ async def test_agent_events_validate_and_hide_foreign_conversations(live_server,
         assert ack["error"]["code"] == "not_found", (event, ack)
     conversation = await live_server.store.get_conversation(conversation_id, with_messages=True)
     assert conversation.status == "assigned" and conversation.agent_id == owner.id
-    assert [m.author_kind for m in conversation.messages] == ["visitor", "system"]
+    assert [m.author_kind for m in conversation.messages] == ["visitor", "system", "system"]  # autoreply, joined
 
 
 async def test_agent_connect_with_bad_token_is_refused(live_server):

@@ -50,7 +50,7 @@ async def test_visitor_and_agent_chat_close_and_rate(live_server):
 
     assert (await console.call("chat:close", {"conversation_id": conversation_id}))["ok"]
     closed = await visitor.next("chat:closed")
-    assert closed == {"conversation_id": conversation_id, "closed_by": "agent"}
+    assert closed == {"conversation_id": conversation_id, "closed_by": "agent", "rating_scale": "stars5"}
 
     rated = await visitor.call("chat:rate", {"conversation_id": conversation_id, "score": 5, "comment": "Great"})
     assert rated["ok"] and rated["rating"]["score"] == 5
@@ -78,7 +78,7 @@ async def test_client_id_is_idempotent(live_server):
     assert first["ok"] and second["ok"]
     assert first["message"] == second["message"]
     messages = await live_server.store.messages_after(conversation_id, 0)
-    assert [m.text for m in messages] == ["Hello, I need help with my order", "only once"]
+    assert [m.text for m in messages if m.author_kind == "visitor"] == ["Hello, I need help with my order", "only once"]
 
 
 async def test_resume_after_reconnect_returns_exactly_the_missed_messages(live_server):

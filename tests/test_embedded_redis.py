@@ -10,7 +10,7 @@ from .processes import ServerProcess
 
 
 async def test_chat_over_embedded_redis_survives_a_server_restart(server_factory, tmp_path):
-    settings = load_settings(env={}, redis_url="", data_dir=str(tmp_path / "data"))
+    settings = load_settings(env={}, redis_url="", data_dir=str(tmp_path / "data"), queue_when_unstaffed=True)
     server = await server_factory(settings)
     assert (tmp_path / "data" / "redis" / "redis.sock").exists() or True  # long paths use /tmp
     async with aiohttp.ClientSession() as http:
@@ -40,7 +40,7 @@ async def test_cli_run_starts_embedded_redis_and_prints_first_manager(tmp_path):
     try:
         async with aiohttp.ClientSession() as http:
             async with http.get(server.url + "/healthz") as r:
-                assert (await r.json()) == {"status": "ok", "redis": "ok", "database": "ok"}
+                assert (await r.json()) == {"status": "ok", "redis": "ok", "database": "ok", "pubsub": "ok"}
             async with http.get(server.url + "/") as r:
                 assert r.status == 200 and "/widget.js" in await r.text()
     finally:

@@ -140,8 +140,8 @@ async def test_concurrent_assigners_never_double_assign(redis_prefix):
 
 def test_estimate_is_never_zero_and_grows_with_the_line():
     assert estimate_wait(1, free_slots=2, total_slots=3, handle_time_s=300) == 30
-    assert estimate_wait(3, free_slots=2, total_slots=3, handle_time_s=300) == 300
-    assert estimate_wait(6, free_slots=2, total_slots=3, handle_time_s=300) == 600
+    assert estimate_wait(3, free_slots=2, total_slots=3, handle_time_s=300) == 100
+    assert estimate_wait(6, free_slots=2, total_slots=3, handle_time_s=300) == 400
     assert estimate_wait(1, free_slots=0, total_slots=0, handle_time_s=300) == 300
     assert all(estimate_wait(p, 0, 3, 300) > 0 for p in range(1, 20))
 

@@ -32,7 +32,8 @@ async def two_servers(settings, tmp_path):
     ]
     await store.close()
     env = {"CHAT_REDIS_URL": REDIS_URL, "CHAT_REDIS_PREFIX": settings.redis_prefix,
-           "CHAT_DATA_DIR": settings.data_dir}
+           "CHAT_DATA_DIR": settings.data_dir, "CHAT_QUEUE_WHEN_UNSTAFFED": "true",
+           "CHAT_LIMIT_CHATS_PER_HOUR": "1000", "CHAT_LIMIT_CONNECTIONS_PER_MINUTE": "1000"}
     servers = [ServerProcess(env, tmp_path / f"server{i}.log") for i in range(2)]
     await asyncio.gather(*(s.start() for s in servers))
     yield servers, agents

@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import socketio
 
 VISITOR_NS = "/visitor"
 AGENT_NS = "/agent"
+MANAGE_NS = "/manage"
+MANAGERS_ROOM = "managers"
 
 
 def visitor_room(conversation_id: str) -> str:
@@ -19,12 +22,41 @@ def agent_room(agent_id: str) -> str:
     return f"agent:{agent_id}"
 
 
+def watch_room(conversation_id: str) -> str:
+    """Managers supervising a conversation (read-only)."""
+    return f"watch:{conversation_id}"
+
+
+
 class Events:
     def __init__(self, sio: socketio.AsyncServer) -> None:
         self.sio = sio
+        # Called (synchronously, must not block) whenever managers are told of a change: the
+        # live dashboards listen here.
+        self.listeners: list[Callable[[], None]] = []
 
     async def to_visitor(self, conversation_id: str, event: str, data: dict[str, Any]) -> None:
         await self.sio.emit(event, data, room=visitor_room(conversation_id), namespace=VISITOR_NS)
 
     async def to_agent(self, agent_id: str, event: str, data: dict[str, Any]) -> None:
         await self.sio.emit(event, data, room=agent_room(agent_id), namespace=AGENT_NS)
+
+    async def to_staff(self, conversation_id: str, agent_id: str | None, event: str, data: dict[str, Any]) -> None:
+        """The assigned agent and any manager watching; a socket in both rooms gets it once."""
+        rooms = [watch_room(conversation_id)] + ([agent_room(agent_id)] if agent_id else [])
+        await self.sio.emit(event, data, room=rooms, namespace=AGENT_NS)
+
+    async def to_managers(self, event: str, data: dict[str, Any]) -> None:
+        """Managers' consoles (supervision). The queue or the team changed, so the live dashboards
+        are poked too."""
+        await self.sio.emit(event, data, room=MANAGERS_ROOM, namespace=AGENT_NS)
+        for listener in self.listeners:
+            listener()
+
+    async def to_dashboards(self, event: str, data: dict[str, Any]) -> None:
+        """Managers' dashboards and wall screens (the ``/manage`` namespace)."""
+        await self.sio.emit(event, data, room=MANAGERS_ROOM, namespace=MANAGE_NS)
+
+    async def to_all_agents(self, event: str, data: dict[str, Any]) -> None:
+        """Every connected console, on every process (e.g. a manager changed the shared library)."""
+        await self.sio.emit(event, data, namespace=AGENT_NS)

@@ -4,32 +4,67 @@ from __future__ import annotations
 
 from typing import Any
 
+import socketio
+
 from .. import serializers, validation
 from ..config import Settings
 from ..errors import Unauthorized
 from ..models import Visitor
-from ..services.chat import ChatService
+from ..services import ratings
+from ..services.chat import ChatService, StartRequest
+from ..errors import RateLimited
+from ..security.addresses import environ_ip
+from ..security.ratelimit import RateLimiter
+from ..services.presence import Presence
 from .base import ChatNamespace, event
 from .events import VISITOR_NS, visitor_room
 
 
 class VisitorNamespace(ChatNamespace):
-    def __init__(self, chat: ChatService, settings: Settings) -> None:
+    def __init__(self, chat: ChatService, presence: Presence, limiter: RateLimiter, settings: Settings) -> None:
         super().__init__(VISITOR_NS)
+        self.limiter = limiter
         self.chat = chat
+        self.presence = presence
         self.settings = settings
 
     async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
+        ip = environ_ip(environ, self.settings.trust_proxy)
+        try:
+            await self.limiter.hit(self.limiter.limits.connections_ip, ip)
+        except RateLimited as exc:
+            raise socketio.exceptions.ConnectionRefusedError("rate_limited", exc.extra) from exc
         token = auth.get("visitor_token") if isinstance(auth, dict) else None
         visitor, token, conversation = await self.chat.visitor_session(token)
-        await self.save_session(sid, {"visitor": visitor})
+        user_agent = validation.clean_text(str(environ.get("HTTP_USER_AGENT", "")))[:300]
+        await self.save_session(sid, {"visitor": visitor, "user_agent": user_agent, "ip": ip})
         current = None
         if conversation is not None:
-            await self.enter_room(sid, visitor_room(conversation.id))
+            await self._follow(sid, conversation.id)
             current = serializers.conversation_for_visitor(
                 conversation, await self.chat.queue_status(conversation)
             )
-        await self.emit("session", {"visitor_token": token, "conversation": current}, to=sid)
+        await self.emit(
+            "session",
+            {
+                "visitor_token": token,
+                "conversation": current,
+                "rating_scale": self.chat.rating_scale_for(conversation),
+            },
+            to=sid,
+        )
+
+    async def _follow(self, sid: str, conversation_id: str) -> None:
+        await self.enter_room(sid, visitor_room(conversation_id))
+        await self.presence.visitor_following(conversation_id, sid)
+        session = await self.get_session(sid)
+        session["conversation_id"] = conversation_id
+        await self.save_session(sid, session)
+
+    async def on_disconnect(self, sid: str, reason: Any = None) -> None:
+        session = await self.get_session(sid)
+        if session and session.get("conversation_id"):
+            await self.presence.visitor_left(session["conversation_id"], sid)
 
     async def _visitor(self, sid: str) -> Visitor:
         session = await self.get_session(sid)
@@ -43,19 +78,32 @@ class VisitorNamespace(ChatNamespace):
         assert text is not None
         return text
 
+    async def _spend(self, sid: str, visitor: Visitor, per_visitor: Any, per_ip: Any) -> None:
+        await self.limiter.hit(per_visitor, visitor.id)
+        await self.limiter.hit(per_ip, (await self.get_session(sid)).get("ip", ""))
+
     @event("chat:start")
     async def start(self, sid: str, data: dict[str, Any]) -> dict[str, Any]:
         visitor = await self._visitor(sid)
+        limits = self.limiter.limits
+        await self._spend(sid, visitor, limits.chats, limits.chats_ip)
         limit = self.settings.max_field_length
         text = self._text(data)
         name = validation.text(data, "name", max_length=limit, required=False)
         email = validation.email(data)
         page_url = validation.text(data, "page_url", max_length=2000, required=False)
         client_id = validation.client_id(data) if data.get("client_id") is not None else None
-        conversation = await self.chat.open_conversation(
-            visitor, text=text, name=name, email=email, page_url=page_url, client_id=client_id
+        request = StartRequest(
+            text=text, name=name, email=email, page_url=page_url, client_id=client_id,
+            department=validation.text(data, "department", max_length=40, required=False),
+            language=validation.text(data, "language", max_length=10, required=False),
+            vip=validation.boolean(data, "vip") if "vip" in data else False,
+            page_title=validation.text(data, "page_title", max_length=limit, required=False),
+            timezone=validation.text(data, "timezone", max_length=64, required=False),
+            user_agent=(await self.get_session(sid)).get("user_agent") or None,
         )
-        await self.enter_room(sid, visitor_room(conversation.id))
+        conversation = await self.chat.open_conversation(visitor, request)
+        await self._follow(sid, conversation.id)
         status, queue = await self.chat.enqueue(conversation)
         return {
             "conversation_id": conversation.id,
@@ -67,6 +115,7 @@ class VisitorNamespace(ChatNamespace):
     @event("message:send")
     async def send(self, sid: str, data: dict[str, Any]) -> dict[str, Any]:
         visitor = await self._visitor(sid)
+        await self._spend(sid, visitor, self.limiter.limits.messages, self.limiter.limits.messages_ip)
         conversation_id = validation.conversation_id(data)
         text = self._text(data)
         client_id = validation.client_id(data)
@@ -87,7 +136,7 @@ class VisitorNamespace(ChatNamespace):
         conversation_id = validation.conversation_id(data)
         after_seq = validation.integer(data, "after_seq", minimum=0, maximum=2**31)
         conversation = await self.chat.visitor_conversation(visitor, conversation_id)
-        await self.enter_room(sid, visitor_room(conversation.id))
+        await self._follow(sid, conversation.id)
         messages = await self.chat.resume(conversation, after_seq or 0)
         queue = await self.chat.queue_status(conversation)
         return {
@@ -114,9 +163,8 @@ class VisitorNamespace(ChatNamespace):
     async def rate(self, sid: str, data: dict[str, Any]) -> dict[str, Any]:
         visitor = await self._visitor(sid)
         conversation_id = validation.conversation_id(data)
-        score = validation.integer(data, "score", minimum=1, maximum=5)
         comment = validation.text(data, "comment", max_length=self.settings.max_message_length, required=False)
         conversation = await self.chat.visitor_conversation(visitor, conversation_id)
-        assert score is not None
+        score = ratings.parse_score(self.chat.rating_scale_for(conversation), data)
         rating = await self.chat.rate(conversation, score, comment)
         return {"rating": serializers.rating(rating)}

@@ -18,6 +18,17 @@ class Keys:
         self.capacity = f"{prefix}:{tag}:capacity"  # HASH agent -> max open chats
         self.last_assigned = f"{prefix}:{tag}:last"  # HASH agent -> ordering stamp of last assignment
         self.assignment = f"{prefix}:{tag}:assignment"  # HASH conversation -> agent
+        self.ready_at = f"{prefix}:{tag}:ready_at"  # HASH agent -> ms when breathing time ends
+        self.meta = f"{prefix}:{tag}:meta"  # HASH conversation -> "dept|lang|enqueued_ms|score"
+        self.agent_depts = f"{prefix}:{tag}:agent_depts"  # HASH agent -> "|sales|support|" ("" = all)
+        self.agent_langs = f"{prefix}:{tag}:agent_langs"  # HASH agent -> "|en|sk|" ("" = any)
+        self.offers = f"{prefix}:{tag}:offers"  # HASH conversation -> agent it rings for
+        self.offer_exp = f"{prefix}:{tag}:offer_exp"  # ZSET conversation -> ms the offer expires
+        self.declined = f"{prefix}:{tag}:declined"  # HASH conversation -> "|a1|a2|" who passed on it
+        self.sla_flagged = f"{prefix}:sla_flagged"  # SET conversations past their department's max wait
+        self.handle_avg = f"{prefix}:handle_avg"  # HASH department -> rolling average handle seconds
+        self.visitors_gone = f"{prefix}:visitors:gone"  # ZSET queued conversation -> ms its widget left
+        self.gone = f"{prefix}:agents:gone"  # ZSET agent -> ms their last console disconnected
         self.socketio_channel = f"{prefix}:socketio"
 
     def agent_sockets(self, agent_id: str) -> str:
@@ -29,4 +40,9 @@ class Keys:
 
     def queue_keys(self) -> list[str]:
         return [self.waiting, self.queue_seq, self.online, self.load, self.capacity, self.last_assigned,
-                self.assignment]
+                self.assignment, self.ready_at, self.meta, self.agent_depts, self.agent_langs, self.offers,
+                self.offer_exp, self.declined]
+
+    def visitor_sockets(self, conversation_id: str) -> str:
+        """SET of live widget sockets following one conversation."""
+        return f"{self.prefix}:conv:{conversation_id}:sockets"

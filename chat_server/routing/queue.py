@@ -1,4 +1,4 @@
-"""The queue: waiting visitors, agent availability and assignment, all in Redis.
+"""The queue: waiting visitors, agent availability, offers and assignment, all in Redis.
 
 Every state change that two processes could race on is one Lua script (see ``scripts/``), so this
 module is testable against a real Redis without any socket.
@@ -7,108 +7,220 @@ module is testable against a real Redis without any socket.
 from __future__ import annotations
 
 import math
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import redis.asyncio as aioredis
 from redis.commands.core import AsyncScript
 
+from ..departments import Department
 from ..redis_backend.keys import Keys
 
 SCRIPTS = Path(__file__).parent / "scripts"
+SCAN_DEPTH = 500  # waiting visitors one assignment pass looks at
 
 
 def _script(redis: aioredis.Redis, name: str) -> AsyncScript:
     return redis.register_script((SCRIPTS / f"{name}.lua").read_text())
 
 
+def _str(value: bytes | str | None) -> str | None:
+    return value.decode() if isinstance(value, bytes) else value
+
+
+def _tags(values: Iterable[str]) -> str:
+    values = list(values)
+    return "|" + "|".join(values) + "|" if values else ""
+
+
 @dataclass(frozen=True)
 class Assignment:
     conversation_id: str
     agent_id: str
+    offered: bool = False  # True: the agent must accept within the department's offer time
 
 
 @dataclass(frozen=True)
 class QueueStatus:
-    position: int  # 1 = next in line
+    position: int  # 1 = next in line for this department
     estimated_wait_s: int
 
     def as_dict(self) -> dict[str, int]:
         return {"position": self.position, "estimated_wait_s": self.estimated_wait_s}
 
 
-def estimate_wait(position: int, free_slots: int, total_slots: int, handle_time_s: int) -> int:
-    """An honest estimate: never zero, and grows with each full 'wave' ahead of the visitor.
+@dataclass(frozen=True)
+class Waiting:
+    conversation_id: str
+    department: str
+    language: str
+    enqueued_ms: int
 
-    Those within the free slots are served at once (we still say 30 s: a person has to read and
-    answer). Beyond that, each wave of ``total_slots`` chats takes about one handle time.
-    """
+
+def estimate_wait(position: int, free_slots: int, total_slots: int, handle_time_s: float) -> int:
+    """An honest estimate, never zero: those within the free slots are served at once (we still
+    say 30 s: a person has to read and answer); beyond that a slot frees about every
+    handle_time / total_slots seconds, so each visitor ahead adds that much. bench/queue_sim.py
+    measures this against simulated waits (docs/performance.md)."""
     if position <= free_slots:
         return 30
     if total_slots <= 0:
-        return max(60, position * handle_time_s)
-    waves = math.ceil((position - free_slots) / total_slots)
-    return max(30, waves * handle_time_s)
+        return int(max(60, position * handle_time_s))
+    return int(max(30, math.ceil((position - free_slots) * handle_time_s / total_slots)))
 
 
 class Queue:
-    """Waiting conversations and agent load. Positions are 1-based."""
+    """Waiting conversations and agent load. Positions are 1-based, per department."""
 
-    def __init__(self, redis: aioredis.Redis, keys: Keys, handle_time_s: int) -> None:
+    def __init__(
+        self, redis: aioredis.Redis, keys: Keys, handle_time_s: int, departments: Iterable[Department] = ()
+    ) -> None:
         self.redis = redis
         self.keys = keys
         self.handle_time_s = handle_time_s
-        self._assign = _script(redis, "assign")
-        self._enqueue = _script(redis, "enqueue")
-        self._release = _script(redis, "release")
+        self.departments = {d.key: d for d in departments}
+        self._dept_spec = ",".join(
+            f"{d.key}:{d.language_fallback_s * 1000}:{d.assignment}:{d.offer_timeout_s * 1000}"
+            for d in self.departments.values()
+        )
+        self._scripts = {n: _script(redis, n) for n in ("assign", "enqueue", "release", "transfer", "accept", "unoffer")}
 
-    async def enqueue(self, conversation_id: str, *, front: bool = False) -> int | None:
-        """Add to the line (idempotent); returns the position, or None if already assigned."""
+    # -- the line ------------------------------------------------------------------------------
+    async def enqueue(
+        self, conversation_id: str, *, department: str = "", language: str = "", priority: int = 1,
+        front: bool = False, now_ms: int = 0,
+    ) -> int | None:
+        """Add to the line (idempotent); returns the overall position, or None if assigned/offered."""
         k = self.keys
-        rank = await self._enqueue(
-            keys=[k.waiting, k.queue_seq, k.assignment], args=[conversation_id, "front" if front else "back"]
+        rank = await self._scripts["enqueue"](
+            keys=[k.waiting, k.queue_seq, k.assignment, k.meta, k.offers],
+            args=[conversation_id, 0 if front else priority, department, language, now_ms],
         )
         return None if int(rank) < 0 else int(rank) + 1
 
     async def assign(self, stamp_ms: int, limit: int = 100) -> list[Assignment]:
         k = self.keys
-        flat = await self._assign(
-            keys=[k.waiting, k.online, k.load, k.capacity, k.last_assigned, k.assignment],
-            args=[stamp_ms * 1000, limit],
+        flat = await self._scripts["assign"](
+            keys=[k.waiting, k.online, k.load, k.capacity, k.last_assigned, k.assignment, k.ready_at, k.meta,
+                  k.agent_depts, k.agent_langs, k.offers, k.offer_exp, k.declined],
+            args=[stamp_ms * 1000, limit, stamp_ms, SCAN_DEPTH, self._dept_spec],
         )
-        items = [x.decode() if isinstance(x, bytes) else x for x in flat]
-        return [Assignment(items[i], items[i + 1]) for i in range(0, len(items), 2)]
+        items = [_str(x) for x in flat]
+        return [Assignment(items[i + 1], items[i + 2], offered=items[i] == "o")  # type: ignore[arg-type]
+                for i in range(0, len(items), 3)]
 
     async def release(self, conversation_id: str) -> str | None:
-        """Free the slot (and the place in line) a conversation held; returns the agent it had."""
+        """Free the slot (assigned or offered) and the place in line a conversation held."""
         k = self.keys
-        agent = await self._release(keys=[k.waiting, k.load, k.assignment], args=[conversation_id])
-        if not agent:
-            return None
-        return agent.decode() if isinstance(agent, bytes) else str(agent)
+        agent = await self._scripts["release"](
+            keys=[k.waiting, k.load, k.assignment, k.meta, k.offers, k.offer_exp, k.declined],
+            args=[conversation_id],
+        )
+        return _str(agent) if agent else None
 
+    async def transfer(self, conversation_id: str, from_agent: str, to_agent: str) -> int:
+        """1 moved; 0 not the sender's; -1 target not online; -2 target full."""
+        k = self.keys
+        return int(await self._scripts["transfer"](
+            keys=[k.assignment, k.load, k.capacity, k.online], args=[conversation_id, from_agent, to_agent]
+        ))
+
+    async def accept(self, conversation_id: str, agent_id: str, *, any_waiting: bool = False) -> int:
+        """1 taken; 0 taken by someone else (or never offered to you); -2 no free slot."""
+        k = self.keys
+        return int(await self._scripts["accept"](
+            keys=[k.offers, k.offer_exp, k.assignment, k.waiting, k.load, k.capacity, k.meta],
+            args=[conversation_id, agent_id, "any" if any_waiting else "one"],
+        ))
+
+    async def unoffer(self, conversation_id: str, agent_id: str) -> bool:
+        """Declined or expired: back in line at its place; this agent is skipped for it. Once
+        every online agent has passed, the slate is wiped so the chat can ring again."""
+        k = self.keys
+        done = bool(await self._scripts["unoffer"](
+            keys=[k.offers, k.offer_exp, k.load, k.waiting, k.meta, k.declined], args=[conversation_id, agent_id]
+        ))
+        if done:
+            declined = set((_str(await self.redis.hget(k.declined, conversation_id)) or "").strip("|").split("|"))
+            online = {_str(a) for a in await self.redis.smembers(k.online)}
+            if online <= declined:
+                await self.redis.hdel(k.declined, conversation_id)
+        return done
+
+    async def expired_offers(self, now_ms: int) -> list[tuple[str, str]]:
+        """(conversation, agent) whose offer ran out."""
+        k = self.keys
+        out = []
+        for raw in await self.redis.zrangebyscore(k.offer_exp, "-inf", now_ms):
+            agent = _str(await self.redis.hget(k.offers, raw))
+            if agent:
+                out.append((_str(raw), agent))  # type: ignore[arg-type]
+        return out
+
+    async def attach(self, conversation_id: str, agent_id: str) -> None:
+        """Count a chat that never waited in line (an answered offline message) against the
+        agent's capacity. The database claim already made it this agent's alone."""
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hset(self.keys.assignment, conversation_id, agent_id)
+            pipe.hincrby(self.keys.load, agent_id, 1)
+            await pipe.execute()
+
+    async def rest(self, agent_id: str, until_ms: int) -> None:
+        """Breathing time: no new chat for this agent before ``until_ms``."""
+        await self.redis.hset(self.keys.ready_at, agent_id, until_ms)
+
+    # -- reading the line ----------------------------------------------------------------------
     async def position(self, conversation_id: str) -> int | None:
-        rank = await self.redis.zrank(self.keys.waiting, conversation_id)
-        return None if rank is None else int(rank) + 1
+        status = (await self.statuses()).get(conversation_id)
+        return status.position if status else None
 
-    async def waiting(self, limit: int = 1000) -> list[str]:
+    async def waiting(self, limit: int = 100_000) -> list[str]:
         return [m.decode() for m in await self.redis.zrange(self.keys.waiting, 0, limit - 1)]
+
+    async def waiting_details(self, limit: int = 100_000) -> list[Waiting]:
+        ids = await self.waiting(limit)
+        if not ids:
+            return []
+        metas = await self.redis.hmget(self.keys.meta, ids)
+        out = []
+        for conversation_id, raw in zip(ids, metas, strict=True):
+            dept, lang, enqueued, *_ = ((_str(raw) or "") + "|||").split("|")
+            out.append(Waiting(conversation_id, dept, lang, int(enqueued or 0)))
+        return out
 
     async def waiting_count(self) -> int:
         return int(await self.redis.zcard(self.keys.waiting))
 
     async def assigned_agent(self, conversation_id: str) -> str | None:
-        agent = await self.redis.hget(self.keys.assignment, conversation_id)
-        return agent.decode() if agent else None
+        return _str(await self.redis.hget(self.keys.assignment, conversation_id))
 
-    async def set_online(self, agent_id: str, capacity: int, open_chats: int) -> None:
+    async def offered_agent(self, conversation_id: str) -> str | None:
+        return _str(await self.redis.hget(self.keys.offers, conversation_id))
+
+    # -- agents --------------------------------------------------------------------------------
+    async def set_online(
+        self, agent_id: str, capacity: int, open_chats: int, departments: Iterable[str] = (),
+        languages: Iterable[str] = (),
+    ) -> None:
         """Take chats. ``open_chats`` seeds the load only if Redis has none for this agent."""
         k = self.keys
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.hset(k.capacity, agent_id, capacity)
             pipe.hsetnx(k.load, agent_id, open_chats)
             pipe.hsetnx(k.last_assigned, agent_id, 0)
+            pipe.hset(k.agent_depts, agent_id, _tags(departments))
+            pipe.hset(k.agent_langs, agent_id, _tags(languages))
             pipe.sadd(k.online, agent_id)
+            await pipe.execute()
+
+    async def prepare(self, agent_id: str, capacity: int, open_chats: int) -> None:
+        """Know an agent's capacity and load without making them take chats (a manager accepting
+        an overdue chat while not online)."""
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hset(self.keys.capacity, agent_id, capacity)
+            pipe.hsetnx(self.keys.load, agent_id, open_chats)
             await pipe.execute()
 
     async def set_unavailable(self, agent_id: str) -> None:
@@ -121,29 +233,47 @@ class Queue:
     async def load(self, agent_id: str) -> int:
         return int(await self.redis.hget(self.keys.load, agent_id) or 0)
 
-    async def slots(self) -> tuple[int, int]:
-        """(free, total) chat slots across online agents."""
+    async def online_agents(self) -> list[tuple[str, str, int, int]]:
+        """(agent, departments tag, load, capacity) for every online agent."""
         k = self.keys
-        agents = [a.decode() for a in await self.redis.smembers(k.online)]
+        agents = sorted(a.decode() for a in await self.redis.smembers(k.online))
         if not agents:
-            return 0, 0
-        caps = await self.redis.hmget(k.capacity, agents)
-        loads = await self.redis.hmget(k.load, agents)
-        total = sum(int(c or 0) for c in caps)
-        free = sum(max(0, int(c or 0) - int(v or 0)) for c, v in zip(caps, loads, strict=True))
-        return free, total
+            return []
+        depts, loads, caps = await self.redis.hmget(k.agent_depts, agents), await self.redis.hmget(
+            k.load, agents), await self.redis.hmget(k.capacity, agents)
+        return [(a, _str(d) or "", int(v or 0), int(c or 0)) for a, d, v, c in zip(agents, depts, loads, caps, strict=True)]
+
+    async def serves(self, department: str) -> bool:
+        """Is any agent who answers this department online?"""
+        return any(not tags or f"|{department}|" in tags for _, tags, _, _ in await self.online_agents())
+
+    # -- estimates -----------------------------------------------------------------------------
+    async def record_handle_time(self, department: str, seconds: float) -> None:
+        """Rolling average (exponential, weight 0.2) of how long a chat takes, per department."""
+        current = await self.redis.hget(self.keys.handle_avg, department)
+        value = seconds if current is None else 0.8 * float(current) + 0.2 * seconds
+        await self.redis.hset(self.keys.handle_avg, department, round(value, 1))
+
+    async def statuses(self) -> dict[str, QueueStatus]:
+        """Everyone waiting with their position in their department's line and an estimate built
+        from that department's online agents, their free slots and its average handle time."""
+        waiting = await self.waiting_details()
+        if not waiting:
+            return {}
+        agents = await self.online_agents()
+        averages = {_str(k): float(v) for k, v in (await self.redis.hgetall(self.keys.handle_avg)).items()}
+        slots: dict[str, tuple[int, int]] = {}
+        seen: dict[str, int] = defaultdict(int)
+        out = {}
+        for w in waiting:
+            if w.department not in slots:
+                mine = [(v, c) for _, tags, v, c in agents if not tags or f"|{w.department}|" in tags]
+                slots[w.department] = (sum(max(0, c - v) for v, c in mine), sum(c for _, c in mine))
+            seen[w.department] += 1
+            free, total = slots[w.department]
+            handle = averages.get(w.department, self.handle_time_s)
+            out[w.conversation_id] = QueueStatus(seen[w.department], estimate_wait(seen[w.department], free, total, handle))
+        return out
 
     async def status(self, conversation_id: str) -> QueueStatus | None:
-        position = await self.position(conversation_id)
-        if position is None:
-            return None
-        free, total = await self.slots()
-        return QueueStatus(position, estimate_wait(position, free, total, self.handle_time_s))
-
-    async def statuses(self, limit: int = 1000) -> dict[str, QueueStatus]:
-        """Everyone waiting with their position and estimate, from one read of the line."""
-        free, total = await self.slots()
-        return {
-            conversation_id: QueueStatus(i, estimate_wait(i, free, total, self.handle_time_s))
-            for i, conversation_id in enumerate(await self.waiting(limit), start=1)
-        }
+        return (await self.statuses()).get(conversation_id)

@@ -31,8 +31,7 @@ class AuthService:
     ) -> Agent:
         if role not in ROLES:
             raise InvalidPayload(f"role must be one of: {', '.join(ROLES)}.")
-        if len(password) < 8:
-            raise InvalidPayload("The password must have at least 8 characters.")
+        self.check_password(password)
         return await self.store.create_agent(
             email=email.strip().lower(),
             name=name.strip(),
@@ -41,6 +40,11 @@ class AuthService:
             capacity=capacity,
             now=self.clock.now(),
         )
+
+    @staticmethod
+    def check_password(password: str) -> None:
+        if len(password) < 8 or len(password) > 1024:
+            raise InvalidPayload("The password must have 8 to 1024 characters.", field="password")
 
     async def ensure_first_manager(self) -> tuple[str, str] | None:
         """On a fresh install, create a manager and return its (email, password) to print once."""

@@ -1,4 +1,4 @@
-"""Conversations: starting, messaging, assignment, closing and rating.
+"""Conversations: starting (and routing), messaging, closing and rating.
 
 Transports (socket namespaces, HTTP views) validate input and call these methods; these methods
 own the rules and emit what the other side must see.
@@ -6,47 +6,73 @@ own the rules and emit what the other side must see.
 
 from __future__ import annotations
 
-import asyncio
-import logging
-
-import redis.asyncio as aioredis
+import math
+import re
+from dataclasses import dataclass
 
 from .. import serializers
 from ..clock import Clock
-from ..errors import AlreadyActive, ConversationClosed, ConversationNotFound, NotClosed
+from ..config import Settings
+from ..departments import Department
+from ..errors import (
+    AlreadyActive,
+    ConversationClosed,
+    ConversationNotFound,
+    InvalidPayload,
+    NotClosed,
+    RatingExpired,
+)
 from ..ids import hash_secret, new_secret
 from ..models import Agent, Conversation, Message, Rating, Visitor
 from ..realtime.events import Events
-from ..redis_backend.keys import Keys
-from ..routing.queue import Assignment, Queue, QueueStatus
+from ..routing.queue import Queue, QueueStatus
 from ..store import Store
+from .mailer import Mailer
+from .presence import Presence
+from .router import Router
 
-log = logging.getLogger(__name__)
 
-AGENT_STATUSES = ("online", "away", "offline")
+@dataclass(frozen=True)
+class StartRequest:
+    text: str
+    name: str | None = None
+    email: str | None = None
+    page_url: str | None = None
+    client_id: str | None = None
+    department: str | None = None
+    language: str | None = None
+    vip: bool = False
+    page_title: str | None = None
+    timezone: str | None = None
+    user_agent: str | None = None
+
+
+def fill(template: str, values: dict[str, str]) -> str:
+    """Fill placeholders; an empty one takes its leading comma with it ("Thanks, {visitor.name}!"
+    becomes "Thanks!"), so a missing name never leaves a gap."""
+    for key, value in values.items():
+        if not value:
+            template = re.sub(r",?\s*\{" + re.escape(key) + r"\}", "", template)
+        template = template.replace("{" + key + "}", value)
+    return template
 
 
 class ChatService:
     def __init__(
-        self,
-        *,
-        store: Store,
-        queue: Queue,
-        redis: aioredis.Redis,
-        keys: Keys,
-        events: Events,
-        clock: Clock,
-        default_capacity: int,
+        self, *, store: Store, queue: Queue, router: Router, presence: Presence, events: Events, clock: Clock,
+        settings: Settings, mailer: Mailer,
     ) -> None:
         self.store = store
         self.queue = queue
-        self.redis = redis
-        self.keys = keys
+        self.router = router
+        self.presence = presence
         self.events = events
         self.clock = clock
-        self.default_capacity = default_capacity
-        self._positions_sent: dict[str, tuple[int, int]] = {}
-        self._dispatch_lock = asyncio.Lock()
+        self.settings = settings
+        self.mailer = mailer
+        self.default_capacity = settings.agent_capacity
+        self.rating_scale = settings.rating_scale
+        self.rating_window_s = settings.rating_window_hours * 3600
 
     # -- visitors ------------------------------------------------------------------------------
     async def visitor_session(self, token: object) -> tuple[Visitor, str, Conversation | None]:
@@ -59,44 +85,83 @@ class ChatService:
             token = new_secret()
             visitor = await self.store.create_visitor(hash_secret(token), self.clock.now())
         assert isinstance(token, str)
-        return visitor, token, await self.store.find_visitor_conversation(visitor.id)
+        conversation = await self.store.find_visitor_conversation(visitor.id)
+        if conversation is not None and not conversation.is_open and not self._can_rate(conversation):
+            conversation = None  # an unrated chat is offered for rating only within the window
+        return visitor, token, conversation
 
-    async def open_conversation(
-        self,
-        visitor: Visitor,
-        *,
-        text: str,
-        name: str | None,
-        email: str | None,
-        page_url: str | None,
-        client_id: str | None,
-    ) -> Conversation:
-        """Create the conversation with its first message. A retried start (same client_id)
-        returns the conversation the first attempt made."""
+    def rating_scale_for(self, conversation: Conversation | None) -> str:
+        """The survey's scale: the conversation's department may set its own (rating_scale)."""
+        department = self.settings.department(conversation.department) if conversation else None
+        return (department.rating_scale if department else "") or self.rating_scale
+
+    def _can_rate(self, conversation: Conversation) -> bool:
+        return self.clock.now() - (conversation.closed_at or 0.0) <= self.rating_window_s
+
+    def language_for(self, requested: str | None) -> str:
+        return requested if requested in self.settings.languages else self.settings.default_language
+
+    async def open_conversation(self, visitor: Visitor, request: StartRequest) -> Conversation:
+        """Create the conversation with its first message, routed to a department, in 'offline'
+        state when that department is closed or none of its agents is online. A retried start
+        (same client_id) returns the conversation the first attempt made."""
         current = await self.store.find_visitor_conversation(visitor.id)
         if current is not None and current.is_open:
             first = current.messages[0] if current.messages else None
-            if client_id and first is not None and first.client_id == client_id:
+            if request.client_id and first is not None and first.client_id == request.client_id:
                 return current
             raise AlreadyActive("You already have an open chat.", conversation_id=current.id)
+        department = self.settings.department(request.department)
+        if department is None:
+            raise InvalidPayload("Unknown department.", field="department")
+        available = department.is_open(self.clock.now()) and (
+            self.settings.queue_when_unstaffed or await self.queue.serves(department.key))
+        returning = await self.store.count_earlier_conversations(visitor.id, request.email) > 0
+        priority = max([1] + [r.priority for r in self.settings.priority_rules
+                              if r.matches(returning=returning, page_url=request.page_url, vip=request.vip)])
         return await self.store.create_conversation(
-            visitor_id=visitor.id,
-            name=name,
-            email=email,
-            page_url=page_url,
-            first_text=text,
-            client_id=client_id,
-            now=self.clock.now(),
+            visitor_id=visitor.id, name=request.name, email=request.email, page_url=request.page_url,
+            first_text=request.text, client_id=request.client_id, now=self.clock.now(),
+            context={
+                "page_title": request.page_title, "timezone": request.timezone, "user_agent": request.user_agent,
+                "department": department.key, "language": self.language_for(request.language),
+                "priority": priority, "status": "queued" if available else "offline",
+            },
         )
 
     async def enqueue(self, conversation: Conversation) -> tuple[str, QueueStatus | None]:
-        """Put a new conversation in line and try to assign at once; returns (status, queue)."""
+        """Put a new conversation in line, try to assign at once, and answer automatically with a
+        time frame; returns (status, queue)."""
+        department = self.settings.department(conversation.department) or self.settings.departments[0]
+        if conversation.status == "offline":
+            await self._autoreply(conversation, department, "offline_reply", None)
+            await self.events.to_managers("queue:changed", {"conversation_id": conversation.id, "status": "offline"})
+            return "offline", None
         if conversation.status == "queued":
-            await self.queue.enqueue(conversation.id)
-            await self.dispatch()
+            await self.queue.enqueue(
+                conversation.id, department=department.key, language=conversation.language or "",
+                priority=conversation.priority, now_ms=self.clock.now_ms(),
+            )
+            await self.router.dispatch()
         fresh = await self.store.get_conversation(conversation.id)
         assert fresh is not None
-        return fresh.status, await self.queue_status(fresh)
+        queue = await self.queue_status(fresh)
+        if fresh.status == "queued" and fresh.last_seq == 1:
+            await self._autoreply(fresh, department, "autoreply", queue)
+            await self.events.to_managers("queue:changed", {"conversation_id": fresh.id, "status": "queued"})
+        return fresh.status, queue
+
+    async def _autoreply(
+        self, conversation: Conversation, department: Department, which: str, queue: QueueStatus | None
+    ) -> None:
+        template = department.text(which, conversation.language or "", self.settings.default_language)
+        wait = queue.estimated_wait_s if queue else self.settings.default_handle_time_s
+        text = fill(template, {
+            "visitor.name": conversation.visitor_name or "", "company": self.settings.company_name,
+            "wait_minutes": str(max(1, math.ceil(wait / 60))), "answer_within_h": str(department.answer_within_h),
+        })
+        message = await self.router.system_message(conversation.id, text)
+        await self.events.to_visitor(conversation.id, "message:new", {"message": serializers.message(message)})
 
     async def queue_status(self, conversation: Conversation) -> QueueStatus | None:
         if conversation.status != "queued":
@@ -110,23 +175,47 @@ class ChatService:
         return conversation
 
     # -- agents' view --------------------------------------------------------------------------
-    async def agent_conversation(self, agent: Agent, conversation_id: str, *, with_messages: bool = False) -> Conversation:
-        """Managers see every conversation; an agent only those assigned to them."""
+    async def agent_conversation(
+        self, agent: Agent, conversation_id: str, *, with_messages: bool = False, write: bool = False
+    ) -> Conversation:
+        """Managers read every conversation; an agent reads those they took part in (and offline
+        messages waiting for an answer) and writes only to the one currently assigned to them.
+        Anything else is indistinguishable from absent."""
         conversation = await self.store.get_conversation(conversation_id, with_messages=with_messages)
-        if conversation is None or not (agent.is_manager or conversation.agent_id == agent.id):
+        if conversation is None:
+            raise ConversationNotFound()
+        if conversation.agent_id == agent.id:
+            return conversation
+        readable = agent.is_manager or await self.store.took_part(conversation_id, agent.id) or (
+            conversation.status == "offline" and self._answers(agent, conversation.department))
+        if write or not readable:
             raise ConversationNotFound()
         return conversation
 
+    @staticmethod
+    def _answers(agent: Agent, department: str | None) -> bool:
+        return not agent.departments or department in agent.departments
+
+    async def offline_inbox(self, agent: Agent) -> list[Conversation]:
+        return await self.store.list_offline(() if agent.is_manager else agent.departments)
+
+    async def claim_offline(self, agent: Agent, conversation: Conversation) -> Conversation:
+        """Answer a message left while the team was away: it becomes this agent's chat."""
+        if not await self.store.claim_offline(conversation.id, agent.id, self.clock.now()):
+            raise ConversationClosed("This message has been answered already.")
+        await self.queue.attach(conversation.id, agent.id)
+        fresh = await self.store.get_conversation(conversation.id, with_messages=True)
+        assert fresh is not None
+        await self.events.to_agent(agent.id, "chat:assigned", {"conversation": serializers.conversation_for_agent(fresh)})
+        await self.events.to_visitor(conversation.id, "chat:assigned", {"conversation_id": fresh.id,
+                                                                          "agent": {"name": agent.name}})
+        await self.events.to_managers("queue:changed", {"conversation_id": fresh.id, "status": "assigned"})
+        return fresh
+
     # -- messages ------------------------------------------------------------------------------
     async def send_message(
-        self,
-        conversation: Conversation,
-        *,
-        author_kind: str,
-        author_id: str | None,
-        author_name: str | None,
-        text: str,
-        client_id: str | None,
+        self, conversation: Conversation, *, author_kind: str, author_id: str | None, author_name: str | None,
+        text: str, client_id: str | None,
     ) -> Message:
         if not conversation.is_open:
             # A resend of something stored before the close is still answered with the original.
@@ -136,24 +225,22 @@ class ChatService:
                         return m
             raise ConversationClosed("This chat has ended.")
         message, created = await self.store.append_message(
-            conversation.id,
-            author_kind=author_kind,
-            author_id=author_id,
-            author_name=author_name,
-            text=text,
-            client_id=client_id,
-            now=self.clock.now(),
+            conversation.id, author_kind=author_kind, author_id=author_id, author_name=author_name, text=text,
+            client_id=client_id, now=self.clock.now(),
         )
         if created:
             await self._broadcast_message(conversation.id, message)
+            if (author_kind == "agent" and conversation.was_offline and conversation.visitor_email
+                    and not await self.presence.visitor_present(conversation.id)):
+                await self.mailer.send_answer(conversation.visitor_email, conversation.visitor_name,
+                                              author_name or "", text)
         return message
 
     async def _broadcast_message(self, conversation_id: str, message: Message) -> None:
         payload = {"message": serializers.message(message)}
         await self.events.to_visitor(conversation_id, "message:new", payload)
         current = await self.store.get_conversation(conversation_id)
-        if current is not None and current.agent_id:
-            await self.events.to_agent(current.agent_id, "message:new", payload)
+        await self.events.to_staff(conversation_id, current.agent_id if current else None, "message:new", payload)
 
     async def resume(self, conversation: Conversation, after_seq: int) -> list[Message]:
         return await self.store.messages_after(conversation.id, after_seq)
@@ -164,136 +251,62 @@ class ChatService:
         payload = {"conversation_id": conversation.id, "typing": typing}
         if by == "agent":
             await self.events.to_visitor(conversation.id, "typing", payload)
-        elif conversation.agent_id:
-            await self.events.to_agent(conversation.agent_id, "typing", payload)
+        else:
+            await self.events.to_staff(conversation.id, conversation.agent_id, "typing", payload)
 
     # -- closing and rating --------------------------------------------------------------------
-    async def close(self, conversation: Conversation, *, by: str) -> None:
-        """Idempotent: closing a closed chat is a no-op. Frees the agent's slot and refills it."""
-        if not await self.store.close_conversation(conversation.id, by, self.clock.now()):
-            return
+    async def close(self, conversation: Conversation, *, by: str, outcome: str | None = None) -> bool:
+        """Idempotent: closing a closed chat is a no-op (returns False). Frees the agent's slot,
+        lets them breathe if configured, and refills the queue. A visitor leaving before any agent
+        joined is recorded as abandoned."""
+        if outcome is None and by == "visitor" and conversation.status in ("queued", "offline"):
+            outcome = "abandoned"
+        now = self.clock.now()
+        if not await self.store.close_conversation(conversation.id, by, now, outcome):
+            return False
         agent_id = await self.queue.release(conversation.id) or conversation.agent_id
+        if conversation.assigned_at and conversation.department:
+            await self.queue.record_handle_time(conversation.department, now - conversation.assigned_at)
+        if agent_id and by == "agent" and self.settings.breathing_time_s:
+            await self.queue.rest(agent_id, self.clock.now_ms() + self.settings.breathing_time_s * 1000)
         payload = {"conversation_id": conversation.id, "closed_by": by}
-        await self.events.to_visitor(conversation.id, "chat:closed", payload)
-        if agent_id:
-            await self.events.to_agent(agent_id, "chat:closed", payload)
-        await self.dispatch()
+        await self.events.to_visitor(
+            conversation.id, "chat:closed", {**payload, "rating_scale": self.rating_scale_for(conversation)}
+        )
+        await self.events.to_staff(conversation.id, agent_id, "chat:closed", payload)
+        await self.events.to_managers("queue:changed", {"conversation_id": conversation.id, "status": "closed"})
+        await self.router.dispatch()
+        return True
+
+    async def close_abandoned(self) -> list[str]:
+        closed = []
+        for conversation_id in await self.presence.abandoned():
+            conversation = await self.store.get_conversation(conversation_id)
+            if conversation and conversation.status == "queued" and await self.close(conversation, by="visitor"):
+                closed.append(conversation_id)
+        return closed
 
     async def rate(self, conversation: Conversation, score: int, comment: str | None) -> Rating:
+        """``score`` is already on the stored 1..5 axis (services/ratings.py)."""
         if conversation.is_open:
             raise NotClosed("A chat can be rated once it has ended.")
-        rating = await self.store.add_rating(conversation.id, score, comment, self.clock.now())
+        if not self._can_rate(conversation):
+            raise RatingExpired("The time to rate this chat has passed.")
+        rating = await self.store.add_rating(
+            conversation.id, score, comment, self.clock.now(), scale=self.rating_scale_for(conversation)
+        )
+        await self.events.to_managers("chat:rated", {"conversation_id": conversation.id})
         if conversation.agent_id:
             await self.events.to_agent(
-                conversation.agent_id,
-                "chat:rated",
+                conversation.agent_id, "chat:rated",
                 {"conversation_id": conversation.id, "rating": serializers.rating(rating)},
             )
         return rating
-
-    # -- agent presence ------------------------------------------------------------------------
-    async def agent_status(self, agent: Agent) -> str:
-        status = await self.redis.get(self.keys.agent_status(agent.id))
-        return status.decode() if status else "offline"
-
-    async def agent_connected(self, agent: Agent, sid: str) -> str:
-        """A console connected: restore the status the agent chose before a reload."""
-        await self.redis.sadd(self.keys.agent_sockets(agent.id), sid)
-        status = await self.agent_status(agent)
-        if status == "online":
-            await self._go_online(agent)
-        return status
-
-    async def agent_disconnected(self, agent: Agent, sid: str) -> None:
-        """The last console closed: take no new chats (open ones stay with the agent)."""
-        key = self.keys.agent_sockets(agent.id)
-        await self.redis.srem(key, sid)
-        if await self.redis.scard(key) == 0:
-            await self.queue.set_unavailable(agent.id)
-
-    async def set_agent_status(self, agent: Agent, status: str) -> None:
-        await self.redis.set(self.keys.agent_status(agent.id), status)
-        if status == "online":
-            await self._go_online(agent)
-        else:
-            await self.queue.set_unavailable(agent.id)
-        await self.events.to_agent(agent.id, "status", {"status": status})
-
-    async def _go_online(self, agent: Agent) -> None:
-        open_chats = await self.store.count_open_for_agent(agent.id)
-        await self.queue.set_online(agent.id, agent.capacity or self.default_capacity, open_chats)
-        await self.dispatch()
 
     async def agent_state(self, agent: Agent, status: str) -> dict[str, object]:
         conversations = await self.store.list_open_for_agent(agent.id)
         return {
             "agent": serializers.agent(agent, status=status, capacity=agent.capacity or self.default_capacity),
             "conversations": [serializers.conversation_for_agent(c) for c in conversations],
+            "offline": [serializers.conversation_for_agent(c) for c in await self.offline_inbox(agent)],
         }
-
-    # -- assignment ----------------------------------------------------------------------------
-    async def dispatch(self) -> list[Assignment]:
-        """Pair waiting visitors with free agents, record it, tell both sides, refresh positions."""
-        async with self._dispatch_lock:
-            made = await self.queue.assign(self.clock.now_ms())
-            for assignment in made:
-                await self._complete(assignment)
-            await self._send_positions()
-        return made
-
-    async def _complete(self, assignment: Assignment) -> None:
-        agent = await self.store.get_agent(assignment.agent_id)
-        recorded = agent is not None and await self.store.assign_conversation(
-            assignment.conversation_id, assignment.agent_id, self.clock.now()
-        )
-        if not recorded or agent is None:
-            # Closed while it waited (or the agent vanished): give the slot back.
-            await self.queue.release(assignment.conversation_id)
-            return
-        joined, _ = await self.store.append_message(
-            assignment.conversation_id,
-            author_kind="system",
-            author_id=None,
-            author_name=None,
-            text=f"{agent.name} joined the chat.",
-            client_id=None,
-            now=self.clock.now(),
-        )
-        conversation = await self.store.get_conversation(assignment.conversation_id, with_messages=True)
-        assert conversation is not None
-        await self.events.to_agent(
-            agent.id, "chat:assigned", {"conversation": serializers.conversation_for_agent(conversation)}
-        )
-        await self.events.to_visitor(
-            conversation.id, "chat:assigned", {"conversation_id": conversation.id, "agent": {"name": agent.name}}
-        )
-        await self.events.to_visitor(conversation.id, "message:new", {"message": serializers.message(joined)})
-
-    async def _send_positions(self) -> None:
-        """Tell each waiting visitor their place, only when it (or the estimate) changed."""
-        statuses = await self.queue.statuses()
-        for conversation_id in list(self._positions_sent):
-            if conversation_id not in statuses:
-                del self._positions_sent[conversation_id]
-        for conversation_id, status in statuses.items():
-            key = (status.position, status.estimated_wait_s)
-            if self._positions_sent.get(conversation_id) == key:
-                continue
-            self._positions_sent[conversation_id] = key
-            await self.events.to_visitor(
-                conversation_id, "queue:update", {"conversation_id": conversation_id, **status.as_dict()}
-            )
-
-    async def reconcile(self) -> int:
-        """Redis may have lost the line (restart without persistence): put back every conversation
-        the database says is waiting. Returns how many were re-queued."""
-        count = 0
-        for conversation_id in await self.store.list_queued_ids():
-            agent_id = await self.queue.assigned_agent(conversation_id)
-            if agent_id:
-                # The queue decided but the process died before the database heard of it.
-                await self._complete(Assignment(conversation_id, agent_id))
-            elif await self.queue.position(conversation_id) is None:
-                await self.queue.enqueue(conversation_id)
-                count += 1
-        return count

@@ -9,6 +9,7 @@ failing half-way.
 from __future__ import annotations
 
 import asyncio
+import json
 import sqlite3
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
@@ -17,17 +18,15 @@ from typing import Any
 
 import aiosqlite
 
-from ..errors import AlreadyRated, Conflict
+from ..errors import AlreadyRated, Conflict, Unavailable
 from ..ids import new_id
 from ..models import Agent, Conversation, Message, Rating, Visitor
 from .migrations import load_migrations
-
-_CONVERSATION_SELECT = """
-SELECT c.*, a.name AS agent_name FROM conversations c LEFT JOIN agents a ON a.id = c.agent_id
-"""
+from .sqlite_workflow import CONVERSATION_SELECT, WorkflowStoreMixin
 
 
-class SqliteStore:
+
+class SqliteStore(WorkflowStoreMixin):
     """Transcripts, agents, sessions, visitors and ratings in one SQLite file."""
 
     def __init__(self, path: Path) -> None:
@@ -54,7 +53,7 @@ class SqliteStore:
     @property
     def db(self) -> aiosqlite.Connection:
         if self._db is None:
-            raise RuntimeError("store is not open")
+            raise Unavailable("The database is not available.")
         return self._db
 
     @asynccontextmanager
@@ -176,14 +175,22 @@ class SqliteStore:
         first_text: str,
         client_id: str | None,
         now: float,
+        context: dict[str, Any] | None = None,
     ) -> Conversation:
-        """The conversation and its first message land together or not at all."""
+        """The conversation and its first message land together or not at all. ``context`` carries
+        what the widget told us (page title, time zone, browser) and the routing decision
+        (department, language, priority, and status 'offline' when nobody can answer now)."""
         conversation_id = new_id("c")
+        context = context or {}
+        status = context.get("status", "queued")
         async with self._write() as db:
             await db.execute(
                 "INSERT INTO conversations (id, visitor_id, status, visitor_name, visitor_email, page_url,"
-                " created_at, last_seq) VALUES (?, ?, 'queued', ?, ?, ?, ?, 1)",
-                (conversation_id, visitor_id, name, email, page_url, now),
+                " page_title, user_agent, visitor_timezone, department, language, priority, was_offline,"
+                " created_at, last_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
+                (conversation_id, visitor_id, status, name, email, page_url, context.get("page_title"),
+                 context.get("user_agent"), context.get("timezone"), context.get("department"),
+                 context.get("language"), context.get("priority", 1), int(status == "offline"), now),
             )
             await db.execute(
                 "INSERT INTO messages (id, conversation_id, seq, client_id, author_kind, author_id,"
@@ -200,7 +207,7 @@ class SqliteStore:
         return conversation
 
     async def get_conversation(self, conversation_id: str, *, with_messages: bool = False) -> Conversation | None:
-        row = await self._one(_CONVERSATION_SELECT + " WHERE c.id = ?", (conversation_id,))
+        row = await self._one(CONVERSATION_SELECT + " WHERE c.id = ?", (conversation_id,))
         if row is None:
             return None
         return await self._conversation(row, with_messages)
@@ -212,13 +219,13 @@ class SqliteStore:
     async def find_visitor_conversation(self, visitor_id: str) -> Conversation | None:
         """The open conversation, else the latest closed one still waiting for its rating."""
         row = await self._one(
-            _CONVERSATION_SELECT + " WHERE c.visitor_id = ? AND c.status != 'closed'"
+            CONVERSATION_SELECT + " WHERE c.visitor_id = ? AND c.status != 'closed'"
             " ORDER BY c.created_at DESC LIMIT 1",
             (visitor_id,),
         )
         if row is None:
             row = await self._one(
-                _CONVERSATION_SELECT + " LEFT JOIN ratings r ON r.conversation_id = c.id"
+                CONVERSATION_SELECT + " LEFT JOIN ratings r ON r.conversation_id = c.id"
                 " WHERE c.visitor_id = ? AND c.status = 'closed' AND r.conversation_id IS NULL"
                 " ORDER BY c.closed_at DESC LIMIT 1",
                 (visitor_id,),
@@ -227,7 +234,7 @@ class SqliteStore:
 
     async def list_open_for_agent(self, agent_id: str) -> list[Conversation]:
         rows = await self.db.execute_fetchall(
-            _CONVERSATION_SELECT + " WHERE c.agent_id = ? AND c.status = 'assigned' ORDER BY c.assigned_at",
+            CONVERSATION_SELECT + " WHERE c.agent_id = ? AND c.status = 'assigned' ORDER BY c.assigned_at",
             (agent_id,),
         )
         return [await self._conversation(r, True) for r in rows]
@@ -246,11 +253,15 @@ class SqliteStore:
 
     async def assign_conversation(self, conversation_id: str, agent_id: str, now: float) -> bool:
         """Record the queue's decision; False when the conversation is no longer queued."""
+        return await self._take(conversation_id, agent_id, now, from_status="queued")
+
+    async def _take(self, conversation_id: str, agent_id: str, now: float, *, from_status: str) -> bool:
+        """Make the conversation this agent's if it is still in ``from_status``; they take part."""
         async with self._write() as db:
             cursor = await db.execute(
                 "UPDATE conversations SET agent_id = ?, status = 'assigned', assigned_at = ?"
-                " WHERE id = ? AND status = 'queued'",
-                (agent_id, now, conversation_id),
+                " WHERE id = ? AND status = ?",
+                (agent_id, now, conversation_id, from_status),
             )
             if cursor.rowcount != 1:
                 return False
@@ -261,13 +272,15 @@ class SqliteStore:
             )
         return True
 
-    async def close_conversation(self, conversation_id: str, closed_by: str, now: float) -> bool:
+    async def close_conversation(
+        self, conversation_id: str, closed_by: str, now: float, outcome: str | None = None
+    ) -> bool:
         """False when it was closed already (a second close is a no-op, not an error)."""
         async with self._write() as db:
             cursor = await db.execute(
-                "UPDATE conversations SET status = 'closed', closed_at = ?, closed_by = ?"
+                "UPDATE conversations SET status = 'closed', closed_at = ?, closed_by = ?, outcome = ?"
                 " WHERE id = ? AND status != 'closed'",
-                (now, closed_by, conversation_id),
+                (now, closed_by, outcome, conversation_id),
             )
         return cursor.rowcount == 1
 
@@ -328,22 +341,25 @@ class SqliteStore:
         return [_message(r) for r in rows]
 
     # -- ratings -------------------------------------------------------------------------------
-    async def add_rating(self, conversation_id: str, score: int, comment: str | None, now: float) -> Rating:
+    async def add_rating(
+        self, conversation_id: str, score: int, comment: str | None, now: float, scale: str = "stars5"
+    ) -> Rating:
         try:
             async with self._write() as db:
                 await db.execute(
-                    "INSERT INTO ratings (conversation_id, score, comment, created_at) VALUES (?, ?, ?, ?)",
-                    (conversation_id, score, comment, now),
+                    "INSERT INTO ratings (conversation_id, score, comment, created_at, scale)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (conversation_id, score, comment, now, scale),
                 )
         except sqlite3.IntegrityError:
             raise AlreadyRated("This conversation has been rated already.") from None
-        return Rating(conversation_id=conversation_id, score=score, comment=comment, created_at=now)
+        return Rating(conversation_id, score, comment, now, scale)
 
     async def get_rating(self, conversation_id: str) -> Rating | None:
         row = await self._one("SELECT * FROM ratings WHERE conversation_id = ?", (conversation_id,))
         if row is None:
             return None
-        return Rating(row["conversation_id"], row["score"], row["comment"], row["created_at"])
+        return Rating(row["conversation_id"], row["score"], row["comment"], row["created_at"], row["scale"])
 
 
 def _agent(row: aiosqlite.Row) -> Agent:
@@ -355,6 +371,8 @@ def _agent(row: aiosqlite.Row) -> Agent:
         capacity=row["capacity"],
         disabled=bool(row["disabled"]),
         created_at=row["created_at"],
+        departments=tuple(json.loads(row["departments"])),
+        languages=tuple(json.loads(row["languages"])),
     )
 
 
@@ -387,6 +405,15 @@ def _conversation_row(row: aiosqlite.Row, messages: list[Message], rating: Ratin
         closed_at=row["closed_at"],
         closed_by=row["closed_by"],
         last_seq=row["last_seq"],
+        page_title=row["page_title"],
+        user_agent=row["user_agent"],
+        visitor_timezone=row["visitor_timezone"],
+        outcome=row["outcome"],
+        department=row["department"],
+        language=row["language"],
+        priority=row["priority"],
+        was_offline=bool(row["was_offline"]),
+        sla_breached_at=row["sla_breached_at"],
         messages=messages,
         rating=rating,
     )

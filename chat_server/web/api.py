@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from .. import serializers, validation
+from .. import serializers
 from ..errors import InvalidPayload, Unauthorized
-from ..realtime.agent import SESSION_COOKIE
+from ..realtime.staff_auth import SESSION_COOKIE
 from .auth import check_same_origin, current_agent, json_body, request_token
-from .keys import AUTH, CHAT, SETTINGS
+from ..security.addresses import is_https, request_ip
+from .keys import ACCOUNTS, AUTH, LIMITER, SETTINGS
 
 
 async def login(request: web.Request) -> web.Response:
@@ -20,7 +21,18 @@ async def login(request: web.Request) -> web.Response:
         raise InvalidPayload("'email' and 'password' are required strings.")
     if len(email) > 254 or len(password) > 1024:
         raise Unauthorized("Wrong email or password.")
-    token, agent = await request.app[AUTH].login(email, password)
+    limiter, settings = request.app[LIMITER], request.app[SETTINGS]
+    account, ip = email.strip().lower(), request_ip(request, settings.trust_proxy)
+    await limiter.check(limiter.limits.logins, account)
+    await limiter.check(limiter.limits.logins_ip, ip)
+    try:
+        token, agent = await request.app[AUTH].login(email, password)
+    except Unauthorized:
+        # Only failures count, so a busy office signing in all morning is never locked out.
+        await limiter.hit(limiter.limits.logins, account)
+        await limiter.hit(limiter.limits.logins_ip, ip)
+        raise
+    await limiter.reset(limiter.limits.logins, account)
     response = web.json_response({"token": token, "agent": serializers.agent(agent)})
     response.set_cookie(
         SESSION_COOKIE,
@@ -28,17 +40,18 @@ async def login(request: web.Request) -> web.Response:
         max_age=request.app[SETTINGS].session_ttl_hours * 3600,
         httponly=True,
         samesite="Strict",
-        secure=request.secure,
+        secure=is_https(request, settings.trust_proxy),
         path="/",
     )
     return response
 
 
 async def logout(request: web.Request) -> web.Response:
-    await current_agent(request)
+    agent = await current_agent(request)
     token, _ = request_token(request)
     assert token is not None
     await request.app[AUTH].logout(token)
+    await request.app[ACCOUNTS].close_consoles(agent)
     response = web.json_response({"ok": True})
     response.del_cookie(SESSION_COOKIE, path="/")
     return response
@@ -49,15 +62,7 @@ async def me(request: web.Request) -> web.Response:
     return web.json_response({"agent": serializers.agent(agent)})
 
 
-async def get_conversation(request: web.Request) -> web.Response:
-    agent = await current_agent(request)
-    conversation_id = validation.conversation_id({"conversation_id": request.match_info["id"]})
-    conversation = await request.app[CHAT].agent_conversation(agent, conversation_id, with_messages=True)
-    return web.json_response({"conversation": serializers.conversation_for_agent(conversation)})
-
-
 def setup(app: web.Application) -> None:
     app.router.add_post("/api/auth/login", login)
     app.router.add_post("/api/auth/logout", logout)
     app.router.add_get("/api/me", me)
-    app.router.add_get("/api/conversations/{id}", get_conversation)

@@ -9,7 +9,7 @@ from aiohttp import web
 
 from ..errors import Forbidden, InvalidPayload
 from ..models import Agent
-from ..realtime.agent import SESSION_COOKIE
+from ..realtime.staff_auth import SESSION_COOKIE
 from .keys import AUTH
 
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}

@@ -43,7 +43,7 @@ async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
 async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
     response = await handler(request)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    if request.path.startswith("/console") and not request.path.startswith("/console/static"):
+    if request.path.startswith(("/console", "/manage")) and not request.path.startswith("/console/static"):
         response.headers.setdefault(
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "

@@ -8,7 +8,7 @@ from .. import serializers
 from ..config import PROJECT_ROOT
 from ..errors import Unauthorized
 from .auth import request_token
-from .keys import AUTH, REDIS, STORE, TEMPLATES
+from .keys import AUTH, REDIS, SIO, STORE, TEMPLATES
 
 WIDGET_DIR = PROJECT_ROOT / "widget"
 CONSOLE_DIR = PROJECT_ROOT / "console"
@@ -39,7 +39,7 @@ async def console(request: web.Request) -> web.Response:
 
 
 async def health(request: web.Request) -> web.Response:
-    parts = {"redis": "ok", "database": "ok"}
+    parts = {"redis": "ok", "database": "ok", "pubsub": "ok"}
     try:
         await request.app[REDIS].ping()
     except Exception:
@@ -48,6 +48,9 @@ async def health(request: web.Request) -> web.Response:
         await request.app[STORE].ping()
     except Exception:
         parts["database"] = "error"
+    manager = request.app[SIO].manager
+    if parts["redis"] == "error" or not getattr(manager, "healthy", True):
+        parts["pubsub"] = "error"
     healthy = all(v == "ok" for v in parts.values())
     return web.json_response({"status": "ok" if healthy else "degraded", **parts}, status=200 if healthy else 503)
 

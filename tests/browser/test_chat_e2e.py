@@ -96,7 +96,7 @@ async def test_visitor_chats_agent_replies_closes_and_visitor_rates(live_server:
     await visitor_starts_chat(visitor, live_server.url, "Maria", first)
     await expect(bubbles(visitor, "visitor").first).to_have_text(first)
     assert await visitor.locator('[data-testid="transcript"] img').count() == 0
-    await expect(visitor.get_by_test_id("queue-status")).to_contain_text("You are number 1 in the queue")
+    await expect(visitor.get_by_test_id("queue-status")).to_contain_text("You are number 1 in line")
     await expect(visitor.get_by_test_id("queue-status")).not_to_contain_text("0 minutes")
     await visitor.get_by_test_id("composer-input").fill("Also: do you ship to Canada?")
     await visitor.get_by_test_id("composer-input").press("Enter")
@@ -112,7 +112,7 @@ async def test_visitor_chats_agent_replies_closes_and_visitor_rates(live_server:
     assert conversation_id
     await item.click()
     await expect(console.get_by_test_id("visitor-name")).to_have_text("Maria")
-    await expect(console.get_by_test_id("visitor-page")).to_have_text(live_server.url + "/")
+    await expect(console.get_by_test_id("visitor-page").locator("a")).to_have_attribute("href", live_server.url + "/")
     await expect(bubbles(console, "visitor").first).to_have_text(first)
     await expect(bubbles(console, "visitor")).to_have_count(2)
     assert await console.locator('[data-testid="transcript"] img').count() == 0
@@ -139,6 +139,7 @@ async def test_visitor_chats_agent_replies_closes_and_visitor_rates(live_server:
 
     # The agent closes; the visitor rates.
     await console.get_by_test_id("close-chat").click()
+    await console.get_by_test_id("close-confirm").click()
     await expect(console.get_by_test_id("chat-item")).to_contain_text("Closed")
     await expect(visitor.get_by_test_id("rating-star-5")).to_be_visible()
     await expect(visitor.get_by_test_id("composer-input")).to_be_hidden()

@@ -28,6 +28,25 @@ def load_migrations(dialect: str) -> list[Migration]:
 
 
 def split_statements(sql: str) -> list[str]:
-    """Split on ';' at line ends; our migrations keep one statement per ';'-terminated block."""
-    lines = [line for line in sql.splitlines() if not line.strip().startswith("--")]
-    return [s.strip() for s in "\n".join(lines).split(";\n") if s.strip().rstrip(";").strip()]
+    """Split at ';' line ends, keeping trigger bodies (BEGIN ... END;) whole."""
+    statements: list[str] = []
+    current: list[str] = []
+    in_body = False
+    for line in sql.splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("--"):
+            continue
+        current.append(line)
+        upper = stripped.upper()
+        if upper.endswith("BEGIN"):
+            in_body = True
+        elif in_body and upper in ("END;", "END"):
+            in_body = False
+            statements.append("\n".join(current).rstrip(";"))
+            current = []
+        elif not in_body and stripped.endswith(";"):
+            statements.append("\n".join(current).rstrip(";"))
+            current = []
+    if current:
+        statements.append("\n".join(current))
+    return statements

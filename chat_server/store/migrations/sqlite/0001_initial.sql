@@ -30,7 +30,7 @@ CREATE TABLE conversations (
     id TEXT PRIMARY KEY,
     visitor_id TEXT NOT NULL REFERENCES visitors (id),
     agent_id TEXT REFERENCES agents (id),
-    status TEXT NOT NULL CHECK (status IN ('queued', 'assigned', 'closed')),
+    status TEXT NOT NULL CHECK (status IN ('queued', 'assigned', 'closed', 'offline')),
     visitor_name TEXT,
     visitor_email TEXT,
     page_url TEXT,

@@ -1,0 +1,1 @@
+"""Abuse protection: rate limits shared by every process through Redis, and client addresses."""

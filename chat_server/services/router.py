@@ -1,0 +1,205 @@
+"""Dispatch: turns the queue's decisions into conversations that agents and visitors hear about.
+
+The queue (``routing.queue``) decides atomically in Redis; this service records each decision in
+the database and emits it. Every method is safe to run in every process at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import redis.asyncio as aioredis
+
+from .. import serializers
+from ..clock import Clock
+from ..config import Settings
+from ..errors import ChatError, Conflict, NotFound
+from ..models import Agent, Message
+from ..realtime.events import Events
+from ..redis_backend.keys import Keys
+from ..routing.queue import Assignment, Queue
+from ..store import Store
+
+log = logging.getLogger(__name__)
+
+
+class AlreadyTaken(ChatError):
+    code = "already_taken"
+    http_status = 409
+
+
+class Router:
+    def __init__(
+        self, *, store: Store, queue: Queue, redis: aioredis.Redis, keys: Keys, events: Events, clock: Clock,
+        settings: Settings,
+    ) -> None:
+        self.store = store
+        self.queue = queue
+        self.redis = redis
+        self.keys = keys
+        self.events = events
+        self.clock = clock
+        self.settings = settings
+        self._positions_sent: dict[str, tuple[int, int]] = {}
+        self._lock = asyncio.Lock()
+
+    async def system_message(self, conversation_id: str, text: str) -> Message:
+        """A line in the transcript written by the product (joins, hand-overs), not by a person."""
+        message, _ = await self.store.append_message(
+            conversation_id, author_kind="system", author_id=None, author_name=None, text=text,
+            client_id=None, now=self.clock.now(),
+        )
+        return message
+
+    async def dispatch(self) -> list[Assignment]:
+        """Pair waiting visitors with free agents, record it, tell both sides, refresh positions."""
+        async with self._lock:
+            made = await self.queue.assign(self.clock.now_ms())
+            for decision in made:
+                if decision.offered:
+                    await self._offer(decision)
+                else:
+                    await self.complete(decision)
+            await self._send_positions()
+        return made
+
+    async def _offer(self, decision: Assignment) -> None:
+        conversation = await self.store.get_conversation(decision.conversation_id, with_messages=True)
+        if conversation is None or conversation.status != "queued":
+            await self.queue.release(decision.conversation_id)
+            return
+        department = self.settings.department(conversation.department)
+        timeout = department.offer_timeout_s if department else 30
+        await self.events.to_agent(decision.agent_id, "chat:offer", {
+            "conversation": serializers.conversation_for_agent(conversation), "expires_in_s": timeout,
+        })
+
+    async def complete(self, decision: Assignment) -> None:
+        agent = await self.store.get_agent(decision.agent_id)
+        recorded = agent is not None and await self.store.assign_conversation(
+            decision.conversation_id, decision.agent_id, self.clock.now()
+        )
+        if not recorded or agent is None:
+            # Closed while it waited (or the agent vanished): give the slot back.
+            await self.queue.release(decision.conversation_id)
+            return
+        joined = await self.system_message(decision.conversation_id, f"{agent.name} joined the chat.")
+        conversation = await self.store.get_conversation(decision.conversation_id, with_messages=True)
+        assert conversation is not None
+        await self.redis.srem(self.keys.sla_flagged, conversation.id)
+        await self.events.to_agent(
+            agent.id, "chat:assigned", {"conversation": serializers.conversation_for_agent(conversation)}
+        )
+        await self.events.to_visitor(
+            conversation.id, "chat:assigned", {"conversation_id": conversation.id, "agent": {"name": agent.name}}
+        )
+        await self.events.to_visitor(conversation.id, "message:new", {"message": serializers.message(joined)})
+        await self.events.to_managers("queue:changed", {"conversation_id": conversation.id, "status": "assigned"})
+
+    # -- offers --------------------------------------------------------------------------------
+    async def accept(self, agent: Agent, conversation_id: str) -> None:
+        """Take an offered chat, or any overdue chat that was broadcast to the department."""
+        conversation = await self.store.get_conversation(conversation_id)
+        if conversation is None:
+            raise NotFound("No such conversation.")
+        department = self.settings.department(conversation.department)
+        broadcast = bool(conversation.sla_breached_at and department and department.sla_broadcast)
+        eligible = agent.is_manager or not agent.departments or conversation.department in agent.departments
+        await self.queue.prepare(agent.id, agent.capacity or self.settings.agent_capacity,
+                                 await self.store.count_open_for_agent(agent.id))
+        result = await self.queue.accept(conversation_id, agent.id, any_waiting=broadcast and eligible)
+        if result == 0:
+            raise AlreadyTaken("Another agent has taken this chat.")
+        if result == -2:
+            raise Conflict("You have no free slot; close a chat first.")
+        await self.complete(Assignment(conversation_id, agent.id))
+        await self._send_positions()
+
+    async def decline(self, agent: Agent, conversation_id: str) -> None:
+        if not await self.queue.unoffer(conversation_id, agent.id):
+            raise AlreadyTaken("This offer is no longer yours.")
+        await self.store.record_offer_outcome(conversation_id, agent.id, "declined", self.clock.now())
+        await self.dispatch()
+
+    async def sweep_offers(self) -> list[tuple[str, str]]:
+        """Offers that rang out: recorded as missed for that agent, then offered to the next."""
+        missed = []
+        for conversation_id, agent_id in await self.queue.expired_offers(self.clock.now_ms()):
+            if await self.queue.unoffer(conversation_id, agent_id):
+                await self.store.record_offer_outcome(conversation_id, agent_id, "missed", self.clock.now())
+                await self.events.to_agent(agent_id, "chat:offer_expired", {"conversation_id": conversation_id})
+                missed.append((conversation_id, agent_id))
+        if missed:
+            await self.dispatch()
+        return missed
+
+    # -- SLA -----------------------------------------------------------------------------------
+    async def sweep_sla(self) -> list[str]:
+        """Flag chats waiting past their department's maximum; optionally ring everyone."""
+        now_ms = self.clock.now_ms()
+        flagged = []
+        for waiting in await self.queue.waiting_details():
+            department = self.settings.department(waiting.department)
+            if department is None or now_ms - waiting.enqueued_ms <= department.max_wait_s * 1000:
+                continue
+            if not await self.redis.sadd(self.keys.sla_flagged, waiting.conversation_id):
+                continue
+            await self.store.mark_sla_breached(waiting.conversation_id, self.clock.now())
+            flagged.append(waiting.conversation_id)
+            waited = (now_ms - waiting.enqueued_ms) // 1000
+            await self.events.to_managers("queue:sla", {
+                "conversation_id": waiting.conversation_id, "department": waiting.department, "waited_s": waited,
+            })
+            if department.sla_broadcast:
+                await self._broadcast_offer(waiting.conversation_id, waiting.department)
+        return flagged
+
+    async def _broadcast_offer(self, conversation_id: str, department: str) -> None:
+        conversation = await self.store.get_conversation(conversation_id, with_messages=True)
+        if conversation is None:
+            return
+        payload = {"conversation": serializers.conversation_for_agent(conversation), "expires_in_s": None,
+                   "broadcast": True}
+        for agent_id, tags, _, _ in await self.queue.online_agents():
+            if not tags or f"|{department}|" in tags:
+                await self.events.to_agent(agent_id, "chat:offer", payload)
+        await self.events.to_managers("chat:offer", payload)
+
+    # -- positions and recovery ----------------------------------------------------------------
+    async def _send_positions(self) -> None:
+        """Tell each waiting visitor their place, only when it (or the estimate) changed."""
+        statuses = await self.queue.statuses()
+        for conversation_id in list(self._positions_sent):
+            if conversation_id not in statuses:
+                del self._positions_sent[conversation_id]
+        for conversation_id, status in statuses.items():
+            key = (status.position, status.estimated_wait_s)
+            if self._positions_sent.get(conversation_id) == key:
+                continue
+            self._positions_sent[conversation_id] = key
+            await self.events.to_visitor(
+                conversation_id, "queue:update", {"conversation_id": conversation_id, **status.as_dict()}
+            )
+
+    async def reconcile(self) -> int:
+        """Redis may have lost the line (restart without persistence): put back every conversation
+        the database says is waiting. Returns how many were re-queued."""
+        count = 0
+        waiting = set(await self.queue.waiting())
+        for conversation_id in await self.store.list_queued_ids():
+            if conversation_id in waiting or await self.queue.offered_agent(conversation_id):
+                continue
+            agent_id = await self.queue.assigned_agent(conversation_id)
+            if agent_id:
+                # The queue decided but the process died before the database heard of it.
+                await self.complete(Assignment(conversation_id, agent_id))
+                continue
+            conversation = await self.store.get_conversation(conversation_id)
+            assert conversation is not None
+            await self.queue.enqueue(
+                conversation_id, department=conversation.department or "", language=conversation.language or "",
+                priority=conversation.priority, now_ms=int(conversation.created_at * 1000),
+            )
+            count += 1
+        return count
