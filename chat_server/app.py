@@ -38,7 +38,7 @@ from .services.supervision import SupervisionService
 from .services.team import TeamService
 from .store import create_store
 from .store.canned import create_canned_stores
-from .web import accounts, api, assistant_api, audit, canned_api, pages, supervision, workflow
+from .web import accounts, api, assistant_api, audit, canned_api, pages, supervision, widget_api, workflow
 from .web.keys import (
     SIO,
     ACCOUNTS, ASSISTANT, AUTH, CANNED, CHAT, CLOCK, LIMITER, PRESENCE, REDIS, ROUTER, SETTINGS, STORE, SUPERVISION,
@@ -133,6 +133,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     audit.setup(app)
     canned_api.setup(app)
     assistant_api.setup(app)
+    widget_api.setup(app)
     app.on_shutdown.append(_close_sockets)
     app.cleanup_ctx.extend([_redis_ctx, _store_ctx, _canned_seed_ctx, _sweeper_ctx])
     setup_reports(
@@ -149,6 +150,9 @@ async def _close_sockets(app: web.Application) -> None:
         await asyncio.wait_for(app[SIO].eio.disconnect(), 5)
     with contextlib.suppress(Exception):
         await asyncio.wait_for(app[SIO].shutdown(), 5)
+    listener = getattr(app[SIO].manager, "thread", None)
+    if listener is not None:  # the cross-process listener would log errors once Redis stops
+        listener.cancel()
 
 
 async def _redis_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -186,9 +190,14 @@ async def _sweeper_ctx(app: web.Application) -> AsyncIterator[None]:
     except Exception:
         log.exception("reconciling the queue failed; the sweeper will retry")
 
+    stop = asyncio.Event()
+
     async def sweep() -> None:
-        while True:
-            await asyncio.sleep(SWEEP_INTERVAL_S)
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), SWEEP_INTERVAL_S)
+            if stop.is_set():
+                break
             try:
                 await sweep_once(app)
             except Exception as exc:  # keep sweeping: Redis or the database may come back
@@ -196,9 +205,15 @@ async def _sweeper_ctx(app: web.Application) -> AsyncIterator[None]:
 
     task = asyncio.create_task(sweep())
     yield
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
+    # Stop on a flag, cancel only as a last resort: on Python 3.11 a cancel arriving while a
+    # Redis or database call completes can be swallowed, and the loop would run on.
+    stop.set()
+    try:
+        await asyncio.wait_for(asyncio.shield(task), 5)
+    except TimeoutError:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 async def sweep_once(app: web.Application) -> None:

@@ -253,11 +253,15 @@ class SqliteStore(WorkflowStoreMixin):
 
     async def assign_conversation(self, conversation_id: str, agent_id: str, now: float) -> bool:
         """Record the queue's decision; False when the conversation is no longer queued."""
+        return await self._take(conversation_id, agent_id, now, from_status="queued")
+
+    async def _take(self, conversation_id: str, agent_id: str, now: float, *, from_status: str) -> bool:
+        """Make the conversation this agent's if it is still in ``from_status``; they take part."""
         async with self._write() as db:
             cursor = await db.execute(
                 "UPDATE conversations SET agent_id = ?, status = 'assigned', assigned_at = ?"
-                " WHERE id = ? AND status = 'queued'",
-                (agent_id, now, conversation_id),
+                " WHERE id = ? AND status = ?",
+                (agent_id, now, conversation_id, from_status),
             )
             if cursor.rowcount != 1:
                 return False

@@ -77,19 +77,7 @@ class WorkflowStoreMixin(_Base):
 
     async def claim_offline(self, conversation_id: str, agent_id: str, now: float) -> bool:
         """An agent answers a message left while the team was away."""
-        async with self._write() as db:
-            cursor = await db.execute(
-                "UPDATE conversations SET status = 'assigned', agent_id = ?, assigned_at = ?"
-                " WHERE id = ? AND status = 'offline'",
-                (agent_id, now, conversation_id),
-            )
-            if cursor.rowcount != 1:
-                return False
-            await db.execute(
-                "INSERT OR IGNORE INTO conversation_agents (conversation_id, agent_id, joined_at) VALUES (?, ?, ?)",
-                (conversation_id, agent_id, now),
-            )
-        return True
+        return await self._take(conversation_id, agent_id, now, from_status="offline")
 
     async def list_offline(self, departments: tuple[str, ...] = (), limit: int = 100) -> list[Conversation]:
         """Messages left while nobody was available, oldest first (empty departments: all)."""

@@ -96,7 +96,7 @@ async def test_visitor_chats_agent_replies_closes_and_visitor_rates(live_server:
     await visitor_starts_chat(visitor, live_server.url, "Maria", first)
     await expect(bubbles(visitor, "visitor").first).to_have_text(first)
     assert await visitor.locator('[data-testid="transcript"] img').count() == 0
-    await expect(visitor.get_by_test_id("queue-status")).to_contain_text("You are number 1 in the queue")
+    await expect(visitor.get_by_test_id("queue-status")).to_contain_text("You are number 1 in line")
     await expect(visitor.get_by_test_id("queue-status")).not_to_contain_text("0 minutes")
     await visitor.get_by_test_id("composer-input").fill("Also: do you ship to Canada?")
     await visitor.get_by_test_id("composer-input").press("Enter")
