@@ -13,9 +13,8 @@ from .helpers import cid
 
 async def get_snapshot(server: Any, token: str | None) -> tuple[int, Any]:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    async with aiohttp.ClientSession() as http:
-        async with http.get(server.url + "/api/supervision", headers=headers) as r:
-            return r.status, await r.json()
+    async with aiohttp.ClientSession() as http, http.get(server.url + "/api/supervision", headers=headers) as r:
+        return r.status, await r.json()
 
 
 async def start_chat(server: Any, name: str, text: str = "Hello?") -> tuple[Any, str]:

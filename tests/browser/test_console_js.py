@@ -98,7 +98,7 @@ async def test_new_chat_and_message_notify_while_the_tab_is_hidden(live_server: 
     await sign_in(page, live_server.url, "anna@example.com")
     await expect(page.get_by_test_id("notify-banner")).to_be_hidden()  # already allowed
 
-    _, first = await visitor_chat(live_server, "Maria", "Visible tab: no notification")
+    await visitor_chat(live_server, "Maria", "Visible tab: no notification")
     await expect(page.get_by_test_id("chat-item")).to_have_count(1)
     await page.evaluate("window.__hidden = true")
     lena, second = await visitor_chat(live_server, "Lena", "Where is my order?")

@@ -20,7 +20,7 @@ from .console_helpers import Watch, agent_account, api, new_page, say, sign_in, 
 pytestmark = pytest.mark.browser
 
 
-def addDays(days: int) -> str:  # noqa: N802 - mirrors the console's helper
+def add_days(days: int) -> str:
     return (date.today() + timedelta(days=days)).isoformat()
 
 
@@ -207,7 +207,7 @@ async def test_follow_up_is_created_on_close_listed_by_due_date_and_completed(
     await expect(page.get_by_test_id("chat-item")).to_have_count(1)
     other_console = await live_server.agent_peer(anna, online=False, password="correct horse battery")
     ack = await other_console.call("chat:close", {"conversation_id": old_id, "outcome": "follow_up",
-                                                  "due_date": addDays(-2), "note": "Send the corrected invoice"})
+                                                  "due_date": add_days(-2), "note": "Send the corrected invoice"})
     assert ack["ok"], ack
     await expect(page.get_by_test_id("chat-item")).to_contain_text("Closed")
 
@@ -222,7 +222,7 @@ async def test_follow_up_is_created_on_close_listed_by_due_date_and_completed(
     dialog = page.get_by_test_id("close-dialog")
     await expect(dialog).to_be_visible()
     await page.get_by_test_id("outcome-follow-up").check()
-    await expect(page.get_by_test_id("close-due")).to_have_value(addDays(1))
+    await expect(page.get_by_test_id("close-due")).to_have_value(add_days(1))
     await page.get_by_test_id("close-note").fill("Ask the warehouse for a replacement zip and email Maria")
     await page.screenshot(path=str(artifacts / "console-close-dialog.png"))
     await page.get_by_test_id("close-confirm").click()
@@ -253,6 +253,7 @@ async def test_follow_up_is_created_on_close_listed_by_due_date_and_completed(
     await page.get_by_test_id("follow-ups-show-done").check()
     await expect(page.get_by_test_id("follow-ups-done").get_by_test_id("follow-up")).to_contain_text("Send the corrected invoice")
     status, body = await api(live_server, "anna@example.com", "GET", "/api/follow-ups?include_done=1")
+    assert status == 200
     done = {f["note"]: f["done_at"] is not None for f in body["items"]}
     assert done == {"Send the corrected invoice": True, "Ask the warehouse for a replacement zip and email Maria": False}
     watch.assert_clean()

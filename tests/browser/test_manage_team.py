@@ -76,9 +76,10 @@ async def test_agents_cannot_open_the_team_pages(live_server: Any, browser: Any)
 
 
 async def login_status(base_url: str, email: str, password: str) -> int:
-    async with aiohttp.ClientSession() as http:
-        async with http.post(f"{base_url}/api/auth/login", json={"email": email, "password": password}) as r:
-            return r.status
+    async with aiohttp.ClientSession() as http, http.post(
+        f"{base_url}/api/auth/login", json={"email": email, "password": password}
+    ) as r:
+        return r.status
 
 
 async def test_manager_adds_edits_resets_and_disables_accounts(live_server: Any, browser: Any, artifacts: Any) -> None:
