@@ -222,9 +222,11 @@ class Visitor(Person):
         """One conversation; False when the visitor left for good."""
         self.closed.clear()
         self.assigned = False
-        ack = await self.call("chat:start", {"text": "Hello, I need help with my order",
-                                             "client_id": f"{self.name}-{next(self._ids)}"})
-        if ack is None or self.ledger.error(ack) is not None:
+        start = {"text": "Hello, I need help with my order", "client_id": f"{self.name}-{next(self._ids)}"}
+        while (ack := await self.call("chat:start", start)) is None:  # same client_id: one conversation
+            if not await self.nap((0.5, 0.5)):
+                return False
+        if self.ledger.error(ack) is not None:
             return await self.nap((1, 3))
         self.conversation_id = conversation_id = ack["conversation_id"]
         self.assigned = self.assigned or ack["status"] == "assigned"

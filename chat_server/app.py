@@ -9,7 +9,6 @@ import logging
 from collections.abc import AsyncIterator
 
 import jinja2
-import redis.asyncio as aioredis
 import socketio
 from aiohttp import web
 
@@ -19,6 +18,7 @@ from .realtime.agent import AgentNamespace
 from .realtime.events import Events
 from .realtime.redis_manager import WatchedRedisManager
 from .realtime.visitor import VisitorNamespace
+from .redis_backend.connect import manager_url, redis_client
 from .redis_backend.embedded import EmbeddedRedis
 from .redis_backend.keys import Keys
 from .reports.setup import setup_reports
@@ -63,11 +63,11 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     keys = Keys(settings.redis_prefix)
     embedded = None if settings.redis_url else EmbeddedRedis(settings.data_path)
     redis_url = settings.redis_url or embedded.url  # type: ignore[union-attr]
-    redis = aioredis.from_url(redis_url, health_check_interval=10, socket_timeout=5)
+    redis = redis_client(redis_url, health_check_interval=10, socket_timeout=5)
 
     sio = socketio.AsyncServer(
         async_mode="aiohttp",
-        client_manager=WatchedRedisManager(redis_url, channel=keys.socketio_channel),
+        client_manager=WatchedRedisManager(manager_url(redis_url), channel=keys.socketio_channel),
         cors_allowed_origins="*" if "*" in settings.allowed_origins else list(settings.allowed_origins),
         max_http_buffer_size=MAX_FRAME_BYTES,
     )

@@ -74,6 +74,7 @@ class Settings:
 
     def __post_init__(self) -> None:
         _check_reporting(self)
+        _check_redis(self)
 
     @property
     def data_path(self) -> Path:
@@ -109,6 +110,16 @@ def _check_reporting(s: Settings) -> None:
             raise ConfigError(f"setting {name!r} must be at least 1")
     if not s.qa_rubric or len(set(s.qa_rubric)) != len(s.qa_rubric):
         raise ConfigError("qa_rubric must list at least one criterion, each once")
+
+
+def _check_redis(s: Settings) -> None:
+    """A Redis URL no connection could use fails at start-up with what was expected."""
+    from .redis_backend.connect import RedisUrlError, check_redis_url
+
+    try:
+        check_redis_url(s.redis_url)
+    except RedisUrlError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def _field_types() -> dict[str, Any]:
