@@ -33,6 +33,7 @@ from .services.canned_seed import ensure_seeded
 from .services.chat import ChatService
 from .services.mailer import Mailer
 from .services.presence import Presence
+from .services.processes import ProcessRegistry
 from .services.router import Router
 from .services.supervision import SupervisionService
 from .services.team import TeamService
@@ -79,7 +80,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     presence = Presence(
         store=store, queue=queue, router=router, redis=redis, keys=keys, events=events, clock=clock,
         default_capacity=settings.agent_capacity, disconnect_grace_s=settings.agent_disconnect_grace_s,
-        abandon_s=settings.visitor_abandon_s,
+        abandon_s=settings.visitor_abandon_s, processes=ProcessRegistry(redis, keys, settings.process_timeout_s),
     )
     mailer = Mailer(settings.smtp_host, settings.smtp_port, settings.smtp_from, settings.company_name)
     chat = ChatService(
@@ -184,6 +185,7 @@ async def _sweeper_ctx(app: web.Application) -> AsyncIterator[None]:
     came online on another process a moment before a chat started here)."""
     router = app[ROUTER]
     try:
+        await app[PRESENCE].processes.heartbeat()  # registered before the first socket connects
         requeued = await router.reconcile()
         if requeued:
             log.info("re-queued %d waiting conversations from the database", requeued)
@@ -214,6 +216,8 @@ async def _sweeper_ctx(app: web.Application) -> AsyncIterator[None]:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+    with contextlib.suppress(Exception):  # Redis may be gone; the heartbeat then simply expires
+        await app[PRESENCE].processes.leave()
 
 
 async def sweep_once(app: web.Application) -> None:
@@ -224,8 +228,15 @@ async def sweep_once(app: web.Application) -> None:
         sio.manager_initialized = True
         sio.manager.initialize()
     await sio.manager.probe()
+    presence = app[PRESENCE]
+    if not await presence.processes.heartbeat():
+        # Another process presumed this one dead (it stalled past process_timeout_s) and removed
+        # its sockets from presence: make the clients reconnect so presence is rebuilt.
+        log.warning("this process was presumed dead; disconnecting its clients so they reconnect")
+        await sio.eio.disconnect()
     await app[ROUTER].sweep_offers()
-    await app[PRESENCE].sweep_gone_agents()
+    await presence.sweep_dead_processes()
+    await presence.sweep_gone_agents()
     await app[CHAT].close_abandoned()
     await app[ROUTER].sweep_sla()
     await app[ROUTER].dispatch()

@@ -37,6 +37,7 @@ class Settings:
     default_handle_time_s: int = 300
     breathing_time_s: int = 0
     agent_disconnect_grace_s: int = 30
+    process_timeout_s: int = 15
     session_ttl_hours: int = 12
     company_name: str = "Acme Support"
     default_language: str = "en"
@@ -113,9 +114,12 @@ def _check_reporting(s: Settings) -> None:
 
 
 def _check_redis(s: Settings) -> None:
-    """A Redis URL no connection could use fails at start-up with what was expected."""
+    """A Redis URL no connection could use fails at start-up with what was expected; a process
+    timeout shorter than a few heartbeats would declare live processes dead."""
     from .redis_backend.connect import RedisUrlError, check_redis_url
 
+    if s.process_timeout_s < 5:
+        raise ConfigError("setting 'process_timeout_s' must be at least 5 (heartbeats come every 2 s)")
     try:
         check_redis_url(s.redis_url)
     except RedisUrlError as exc:
