@@ -53,8 +53,14 @@ class SoakConfig:
 
     @property
     def arrivals_s(self) -> float:
-        """Visitors arrive spread over this window, not all in the first second."""
+        """Widgets open spread over this window, not all in the first second."""
         return min(30.0, self.seconds / 4)
+
+    @property
+    def chats_until_s(self) -> float:
+        """First chats start spread over this much of the run (after the widget opened): about the
+        rate 50 agents of capacity 3 can serve, so the line stays bounded."""
+        return self.seconds * 0.75
 
 
 async def sample_memory(pid: int, every: float, stop: asyncio.Event, out: list[tuple[float, int]]) -> None:
@@ -154,7 +160,9 @@ async def run(config: SoakConfig, workdir: Path, log: Log) -> dict[str, Any]:
             await asyncio.sleep(0.5)
             for i in range(config.visitors):
                 visitors.append(Visitor(http, product.url, ledger, config.pace, f"v{i}", stop))
-            people += [asyncio.create_task(v.live(random.uniform(0, config.arrivals_s))) for v in visitors]
+            people += [asyncio.create_task(v.live(random.uniform(0, config.arrivals_s),
+                                                  random.uniform(0, config.chats_until_s)))
+                       for v in visitors]
             await _until(started + config.seconds, people, log, ledger)
             stop.set()
             await asyncio.wait(people, timeout=60)

@@ -27,10 +27,11 @@ CALL_TIMEOUT_S = 30.0
 class Pace:
     """How people behave. Times in seconds, chances per step; all bounded."""
 
-    think: tuple[float, float] = (2.0, 6.0)  # a visitor between two messages
-    reply: tuple[float, float] = (1.0, 3.0)  # an agent before answering
-    turns: tuple[int, int] = (3, 8)  # visitor messages before the agent closes the chat
-    pause: tuple[float, float] = (5.0, 20.0)  # a visitor between a closed chat and the next one
+    think: tuple[float, float] = (5.0, 15.0)  # a visitor between two messages
+    reply: tuple[float, float] = (1.0, 4.0)  # an agent before answering
+    turns: tuple[int, int] = (2, 6)  # visitor messages before the agent closes the chat
+    again: float = 0.2  # chance a visitor starts another chat after one closed
+    pause: tuple[float, float] = (10.0, 40.0)  # a visitor between a closed chat and the next one
     reload: float = 0.03  # chance per step that a visitor reloads the page
     leave: float = 0.01  # chance per step that a visitor ends the chat and goes for good
     resend: float = 0.03  # chance a visitor resends its last message (a lost ack, as the outbox would)
@@ -206,17 +207,20 @@ class Visitor(Person):
     def _is_mine(self, data: Any) -> bool:
         return isinstance(data, dict) and data.get("conversation_id") == self.conversation_id
 
-    async def live(self, arrive_s: float) -> None:
-        """Arrive, chat until an agent closes it, pause, chat again; reload or leave now and then."""
+    async def live(self, arrive_s: float, first_chat_s: float) -> None:
+        """Open the page, later start a chat and talk until the agent closes it; sometimes chat
+        again; reload or leave now and then. The page stays open (an idle widget) until the end."""
         if not await self.nap((arrive_s, arrive_s)):
             return
         await self.connect()
-        while not self.stop.is_set():
+        if not await self.nap((first_chat_s, first_chat_s)):
+            return
+        while True:
             if not await self.chat():
+                return  # left for good
+            if random.random() >= self.pace.again or not await self.nap(self.pace.pause):
                 break
-            if not await self.nap(self.pace.pause):
-                break
-        await self.drop()
+        await self.stop.wait()
 
     async def chat(self) -> bool:
         """One conversation; False when the visitor left for good."""
@@ -241,6 +245,7 @@ class Visitor(Person):
                 await self.call("chat:end", {"conversation_id": conversation_id})
                 await self.resume(conversation_id)  # the widget shows the whole transcript
                 self.ledger.counts["visitors left"] += 1
+                await self.drop()
                 return False
             if roll < self.pace.leave + self.pace.reload:
                 await self.reload()
