@@ -14,7 +14,7 @@ import os
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +39,7 @@ class SoakConfig:
     redis: str = "embedded"  # or "external": 127.0.0.1:6379 (BENCH_REDIS_URL) under a unique prefix
     pin: bool = True
     seed: int = 1
-    pace: Pace = Pace()
+    pace: Pace = field(default_factory=Pace)
 
     @property
     def sample_every_s(self) -> float:
@@ -117,7 +117,11 @@ def audit(ledger: Ledger, stored: dict[str, list[Any]], taken: set[str]) -> dict
             found["seq_gaps"] += 1
         keys = [(m.author_kind, m.client_id) for m in messages if m.client_id]
         found["duplicated_in_transcript"] += len(keys) - len(set(keys))
-    by_key = {(cid, m.client_id): m.seq for cid, messages in stored.items() for m in messages if m.client_id}
+    by_key: dict[tuple[str, str], int] = {}  # the first stored copy: what the first ack answered
+    for conversation_id, messages in stored.items():
+        for m in messages:
+            if m.client_id:
+                by_key.setdefault((conversation_id, m.client_id), m.seq)
     for (conversation_id, client_id), (seq, kind) in ledger.acked.items():
         problem = None
         if by_key.get((conversation_id, client_id)) != seq:
@@ -270,8 +274,8 @@ def markdown(result: dict[str, Any], flat_mb_per_min: float) -> str:
          f"{result['via_resume'].get('visitor', 0)} / {result['via_resume'].get('agent', 0)}"),
         ("lost: not in transcript / not delivered", f"{found['lost_from_transcript']} / {found['not_delivered']}"),
         ("duplicated: transcript / seq gaps / resend new seq / pushed twice",
-         f"{found['duplicated_in_transcript']} / {found['seq_gaps']} / {found['resend_new_seq']} / "
-         f"{found['pushed_twice']}"),
+         (f"{found['duplicated_in_transcript']} / {found['seq_gaps']} / {found['resend_new_seq']} / "
+          f"{found['pushed_twice']}")),
         ("server RSS start / after warm-up / end / peak (MB)",
          f"{memory['start_mb']} / {memory['after_warmup_mb']} / {memory['end_mb']} / {memory['peak_mb']}"),
         (f"RSS slope after {memory['warmup_s']:g} s warm-up", f"{memory['slope_mb_per_min']} MB/min"),

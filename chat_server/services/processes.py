@@ -37,7 +37,8 @@ class ProcessRegistry:
         """Refresh this process's heartbeat. False when another process had already presumed it
         dead (it stalled past the timeout) and removed its sockets from presence: the caller must
         make its clients reconnect so presence is rebuilt."""
-        async with self.redis.pipeline(transaction=True) as pipe:
+        # Not a transaction: the two keys need no atomicity, and would sit in two Cluster slots.
+        async with self.redis.pipeline(transaction=False) as pipe:
             pipe.set(self.keys.process_alive(self.id), "1", ex=self.timeout_s)
             pipe.sadd(self.keys.processes, self.id)
             _, added = await pipe.execute()
@@ -71,7 +72,8 @@ class ProcessRegistry:
 
     async def leave(self) -> None:
         """A clean stop: sockets have disconnected; forget this process."""
-        async with self.redis.pipeline(transaction=True) as pipe:
+        async with self.redis.pipeline(transaction=False) as pipe:  # one key per command: Cluster-safe
             pipe.srem(self.keys.processes, self.id)
-            pipe.delete(self.keys.process_alive(self.id), self.keys.process_sockets(self.id))
+            pipe.delete(self.keys.process_alive(self.id))
+            pipe.delete(self.keys.process_sockets(self.id))
             await pipe.execute()
