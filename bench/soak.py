@@ -40,6 +40,7 @@ class SoakConfig:
     pin: bool = True
     seed: int = 1
     pace: Pace = field(default_factory=Pace)
+    chats_within_s: float | None = None  # None: 75% of the run
 
     @property
     def sample_every_s(self) -> float:
@@ -60,7 +61,7 @@ class SoakConfig:
     def chats_until_s(self) -> float:
         """First chats start spread over this much of the run (after the widget opened): about the
         rate 50 agents of capacity 3 can serve, so the line stays bounded."""
-        return self.seconds * 0.75
+        return self.seconds * 0.75 if self.chats_within_s is None else self.chats_within_s
 
 
 async def sample_memory(pid: int, every: float, stop: asyncio.Event, out: list[tuple[float, int]]) -> None:
@@ -185,7 +186,8 @@ async def run(config: SoakConfig, workdir: Path, log: Log) -> dict[str, Any]:
         "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": f"{os.cpu_count()} cores, {_cpu_model()}", "pinning": pinning.describe(),
         "config": {"visitors": config.visitors, "agents": config.agents, "seconds": config.seconds,
-                   "capacity": config.capacity, "redis": config.redis},
+                   "capacity": config.capacity, "redis": config.redis, "chats_within_s": config.chats_until_s,
+                   "again": config.pace.again},
         "wall_s": round(time.monotonic() - started, 1),
         "loadavg_before": [round(x, 2) for x in load_before], "loadavg_after": [round(x, 2) for x in load_after],
         "conversations": len(stored), "messages_stored": sum(len(m) for m in stored.values()),
