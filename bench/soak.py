@@ -20,7 +20,7 @@ from typing import Any
 
 import aiohttp
 
-from .procs import Pinning, rss_bytes
+from .procs import Pinning, cpu_seconds, rss_bytes
 from .runner import _cpu_model, raise_fd_limit
 from .soak_clients import Agent, Ledger, Pace, Visitor
 from .targets import Product
@@ -149,6 +149,7 @@ async def run(config: SoakConfig, workdir: Path, log: Log) -> dict[str, Any]:
     load_before = os.getloadavg()
     log(f"starting the product ({config.redis} Redis), {pinning.describe()}")
     await product.start()
+    cpu_start = cpu_seconds(product.pid)
     ledger, stop, samples = Ledger(), asyncio.Event(), []
     visitors: list[Visitor] = []
     agents: list[Agent] = []
@@ -173,6 +174,7 @@ async def run(config: SoakConfig, workdir: Path, log: Log) -> dict[str, Any]:
             await asyncio.wait(people, timeout=60)
             await _catch_up(visitors, agents)
             rss_end = rss_bytes(product.pid)
+            cpu_pct = round((cpu_seconds(product.pid) - cpu_start) / (time.monotonic() - started) * 100, 1)
             await sampler
             load_after = os.getloadavg()
             await _close(visitors, agents)
@@ -188,7 +190,7 @@ async def run(config: SoakConfig, workdir: Path, log: Log) -> dict[str, Any]:
         "config": {"visitors": config.visitors, "agents": config.agents, "seconds": config.seconds,
                    "capacity": config.capacity, "redis": config.redis, "chats_within_s": config.chats_until_s,
                    "again": config.pace.again},
-        "wall_s": round(time.monotonic() - started, 1),
+        "wall_s": round(time.monotonic() - started, 1), "server_cpu_pct": cpu_pct,
         "loadavg_before": [round(x, 2) for x in load_before], "loadavg_after": [round(x, 2) for x in load_after],
         "conversations": len(stored), "messages_stored": sum(len(m) for m in stored.values()),
         "counts": dict(sorted(ledger.counts.items())), "via_resume": dict(ledger.via_resume),
@@ -271,6 +273,7 @@ def markdown(result: dict[str, Any], flat_mb_per_min: float) -> str:
         ("visitors / agents / minutes / capacity / Redis",
          f"{cfg['visitors']} / {cfg['agents']} / {cfg['seconds'] / 60:g} / {cfg['capacity']} / {cfg['redis']}"),
         ("conversations / messages stored", f"{result['conversations']} / {result['messages_stored']}"),
+        ("server CPU, average over the run (% of one core)", str(result["server_cpu_pct"])),
         *((k, str(v)) for k, v in counts.items()),
         ("messages first seen through a resume (visitor / agent side)",
          f"{result['via_resume'].get('visitor', 0)} / {result['via_resume'].get('agent', 0)}"),
