@@ -136,6 +136,7 @@ class ChatService:
         if conversation.status == "offline":
             await self._autoreply(conversation, department, "offline_reply", None)
             await self.events.to_managers("queue:changed", {"conversation_id": conversation.id, "status": "offline"})
+            await self._offline_changed()
             return "offline", None
         if conversation.status == "queued":
             await self.queue.enqueue(
@@ -210,7 +211,13 @@ class ChatService:
         await self.events.to_visitor(conversation.id, "chat:assigned", {"conversation_id": fresh.id,
                                                                           "agent": {"name": agent.name}})
         await self.events.to_managers("queue:changed", {"conversation_id": fresh.id, "status": "assigned"})
+        await self._offline_changed()
         return fresh
+
+    async def _offline_changed(self) -> None:
+        """Open consoles refetch their offline inbox (`offline:list`). The poke carries no content:
+        which messages an agent may read depends on their departments, checked on the fetch."""
+        await self.events.to_all_agents("offline:changed", {})
 
     # -- messages ------------------------------------------------------------------------------
     async def send_message(
