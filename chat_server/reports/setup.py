@@ -15,6 +15,7 @@ from ..realtime.events import Events
 from ..realtime.manage import ManageNamespace
 from ..redis_backend.keys import Keys
 from ..services.auth import AuthService
+from ..services.survey import SurveyQuestion
 from ..store.qa import QaStore
 from ..store.reports import ReportStore
 from ..store.sqlite import SqliteStore
@@ -27,6 +28,12 @@ from .service import ReportService
 PUBLISHER = web.AppKey("dashboard_publisher", DashboardPublisher)
 # Queue changes within this many seconds reach the dashboards as one update.
 DASHBOARD_THROTTLE_S = 0.5
+
+
+def configured_questions(settings: Settings) -> list[SurveyQuestion]:
+    """The survey's extra questions in config order: the site-wide one, then the departments' own."""
+    found = [settings.survey_question] + [d.survey_question for d in settings.departments]
+    return [q for q in found if isinstance(q, SurveyQuestion)]
 
 
 def setup_reports(
@@ -57,7 +64,8 @@ def setup_reports(
     events.listeners.append(publisher.poke)
     sio.register_namespace(ManageNamespace(dashboard, auth))
     app[REPORTS] = ReportService(
-        store, report_store, clock, settings.timezone, [(d.key, d.name) for d in settings.departments]
+        store, report_store, clock, settings.timezone, [(d.key, d.name) for d in settings.departments],
+        survey_questions=configured_questions(settings),
     )
     app[QA] = QaService(
         store=store,
