@@ -69,8 +69,18 @@ const COLUMNS = [
   ["Suggestions", (r) => number(r.suggestions_used)],
 ];
 
-function renderTable(table, rows, firstLabel, extra = []) {
-  const columns = [...extra, ...COLUMNS];
+// The survey's extra question: one column per question with its answers' distribution (docs/reports.md).
+function surveyColumns(questions) {
+  return (questions || []).map((q) => [q.question, (r) => {
+    const s = r.survey && r.survey[q.key];
+    if (!s) return NONE;
+    if (q.kind === "text") return `${number(s.answered)} answered`;
+    return q.options.map((o) => `${o.label} ${number(s.counts[o.value] || 0)}`).join(" · ");
+  }]);
+}
+
+function renderTable(table, rows, firstLabel, extra = [], after = []) {
+  const columns = [...extra, ...COLUMNS, ...after];
   const head = el("tr", {}, el("th", { text: firstLabel }), ...columns.map(([label]) => el("th", { className: "num", text: label })));
   const tbody = el("tbody");
   if (!rows.length) tbody.append(el("tr", { className: "empty-row" }, el("td", { colSpan: columns.length + 1, text: "Nothing in this range." })));
@@ -121,7 +131,9 @@ function renderComments(comments) {
   for (const c of comments) {
     list.append(el("li", {},
       el("div", { className: "meta" }, ratingBadge(c.score, c.value), el("span", { text: c.agents.join(", ") || "—" }), el("span", { text: dateTime(c.rated_at) })),
-      el("p", { text: c.comment })));
+      c.question ? el("p", { className: "m-answer", dataset: { testid: "survey-answer" } },
+        el("b", { text: `${c.question} ` }), el("span", { text: c.answer })) : null,
+      c.comment ? el("p", { text: c.comment }) : null));
   }
 }
 
@@ -167,9 +179,10 @@ async function load() {
     ]);
     updateCsvLinks();
     renderSummary(departments ? departments.departments.find((d) => d.department_id === "all") : agents.agents[0]);
-    renderTable(document.getElementById("agents-table"), agents.agents, "Agent");
+    renderTable(document.getElementById("agents-table"), agents.agents, "Agent", [], surveyColumns(agents.survey_questions));
     if (departments) renderTable(document.getElementById("departments-table"), departments.departments, "Department",
-      [["Started", (r) => number(r.chats)], ["Abandoned", (r) => number(r.chats_abandoned)]]);
+      [["Started", (r) => number(r.chats)], ["Abandoned", (r) => number(r.chats_abandoned)]],
+      surveyColumns(departments.survey_questions));
     renderChart(daily.days);
     renderComments(comments.comments);
     if (isManager) renderTeamQa(agents.agents); else renderFeedback(feedback.reviews);
