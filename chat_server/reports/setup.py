@@ -31,9 +31,13 @@ DASHBOARD_THROTTLE_S = 0.5
 
 
 def configured_questions(settings: Settings) -> list[SurveyQuestion]:
-    """The survey's extra questions in config order: the site-wide one, then the departments' own."""
-    found = [settings.survey_question] + [d.survey_question for d in settings.departments]
-    return [q for q in found if isinstance(q, SurveyQuestion)]
+    """The extra questions departments ask now (their own or the site-wide one), in config order."""
+    found: dict[str, SurveyQuestion] = {}
+    for d in settings.departments:
+        question = settings.survey_question_for(d.key)
+        if question is not None:
+            found.setdefault(question.key, question)
+    return list(found.values())
 
 
 def setup_reports(
