@@ -12,7 +12,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, get_type_hints
 
-from .departments import Department, DepartmentConfigError, PriorityRule, parse_departments, parse_priority_rules
+from .departments import (
+    Department,
+    DepartmentConfigError,
+    PriorityRule,
+    parse_departments,
+    parse_priority_rules,
+)
 from .services.survey import SurveyConfigError, SurveyQuestion, parse_question
 
 ENV_PREFIX = "CHAT_"

@@ -191,7 +191,7 @@ def survey(yes=0, no=0, price=0, delivery=0, improved=0):
 
 
 async def test_answers_are_counted_per_agent_and_department(survey_server):
-    server, anna, boris, token = survey_server
+    server, _, _, token = survey_server
     _, body = await http_get(server, "/api/reports/agents", token, DAY)
     assert body["survey_questions"] == QUESTIONS
     rows = {r["name"]: r["survey"] for r in body["agents"]}

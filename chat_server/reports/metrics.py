@@ -22,8 +22,8 @@ from typing import Any
 from ..services.ratings import is_negative, is_positive
 from ..services.survey import SurveyAnswer
 from .facts import AgentEvent, ConversationFacts, QaFact, ReportFacts, SurveyQuestionSummary
-from .survey import distribution
 from .periods import DateRange
+from .survey import distribution
 
 
 def mean(values: Sequence[float], digits: int = 1) -> float | None:

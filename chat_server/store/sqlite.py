@@ -26,7 +26,6 @@ from .migrations import load_migrations
 from .sqlite_workflow import CONVERSATION_SELECT, WorkflowStoreMixin
 
 
-
 class SqliteStore(WorkflowStoreMixin):
     """Transcripts, agents, sessions, visitors and ratings in one SQLite file."""
 
