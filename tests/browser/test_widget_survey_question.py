@@ -41,6 +41,8 @@ async def test_choice_question_in_slovak_at_360px_reaches_the_report(settings, s
     page = host.page
     conversation_id = await chat_then_agent_closes(server, page, "Kedy príde balík?")
 
+    # The system line is in the chat's language too (services/system_lines.py).
+    await expect(page.locator('[data-author-kind="system"]')).to_have_text(["Anna je teraz v chate."])
     group = page.get_by_role("group", name="Čoho sa to týkalo? (nepovinné)")
     await expect(group).to_be_visible()
     await expect(group.get_by_role("radio")).to_have_count(3)
