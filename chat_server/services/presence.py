@@ -18,12 +18,11 @@ from ..realtime.events import Events
 from ..redis_backend.keys import Keys
 from ..routing.queue import Queue
 from ..store import Store
+from . import system_lines
 from .processes import AGENT, VISITOR, ProcessRegistry
 from .router import Router
 
 AGENT_STATUSES = ("online", "away", "offline")
-STEPPED_AWAY = ("Your agent had to step away. You are first in line for the next available agent, and they"
-                " will see the whole conversation.")
 
 
 class Presence:
@@ -100,7 +99,7 @@ class Presence:
             await self.redis.set(self.keys.agent_status(agent_id), "away")
             await self.queue.set_unavailable(agent_id)
             for conversation in await self.store.list_open_for_agent(agent_id):
-                await self.requeue(conversation, STEPPED_AWAY)
+                await self.requeue(conversation, system_lines.render("stepped_away", conversation.language))
             handled.append(agent_id)
         if handled:
             await self.router.dispatch()

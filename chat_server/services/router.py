@@ -20,6 +20,7 @@ from ..realtime.events import Events
 from ..redis_backend.keys import Keys
 from ..routing.queue import Assignment, Queue
 from ..store import Store
+from . import system_lines
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +85,8 @@ class Router:
             # Closed while it waited (or the agent vanished): give the slot back.
             await self.queue.release(decision.conversation_id)
             return
-        joined = await self.system_message(decision.conversation_id, f"{agent.name} joined the chat.")
+        line = await system_lines.render_for(self.store, decision.conversation_id, "joined", name=agent.name)
+        joined = await self.system_message(decision.conversation_id, line)
         conversation = await self.store.get_conversation(decision.conversation_id, with_messages=True)
         assert conversation is not None
         await self.redis.srem(self.keys.sla_flagged, conversation.id)
