@@ -3,9 +3,13 @@ assistant's counters (`assistant:feedback`)."""
 
 from __future__ import annotations
 
+import pytest
+
 from chat_server.clock import FakeClock
 
 from .canned_helpers import Api, reply
+
+pytestmark = pytest.mark.both_databases
 
 
 async def _chat(server, agent_peer):

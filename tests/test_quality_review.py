@@ -7,12 +7,15 @@ import random
 from datetime import date
 
 import aiohttp
+import pytest
 
 from chat_server.clock import FakeClock
 from chat_server.reports.qa import draw
 
 from .report_data import Chat, insert, ts
 from .test_reports import http_get
+
+pytestmark = pytest.mark.both_databases
 
 # Monday 2 March 2026 starts a review week (weeks count from Monday 1 January 2024).
 WEEK = ts("2026-03-02T09:00:00")

@@ -30,6 +30,8 @@ from chat_server.reports.csv import cell, flatten
 
 from .report_data import Chat, insert, insert_usage, ts
 
+pytestmark = pytest.mark.both_databases
+
 T0 = ts("2026-03-02T10:00:00")
 DAY = {"from": "2026-03-02", "to": "2026-03-02", "tz": "UTC"}
 
