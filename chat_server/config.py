@@ -113,7 +113,9 @@ def _check_database_url(url: str) -> None:
         except ValueError as exc:
             raise ConfigError(f"database_url {shown!r} is not a valid PostgreSQL URL: {exc}") from None
         if parts.path.strip("/") == "" or "/" in parts.path.strip("/"):
-            raise ConfigError(f"database_url {shown!r} must name one database: postgresql://user@host:5432/dbname")
+            raise ConfigError(
+                f"database_url {shown!r} must name one database: postgresql://user@host:5432/dbname"
+            )
         return
     raise ConfigError(
         f"database_url {shown!r} is not supported: leave it empty for SQLite in data_dir, or use"

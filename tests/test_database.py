@@ -55,7 +55,8 @@ async def test_two_stores_appending_to_one_conversation_get_unique_consecutive_s
     try:
         visitor = await one.create_visitor("token-hash", 1.0)
         conversation = await one.create_conversation(
-            visitor_id=visitor.id, name=None, email=None, page_url=None, first_text="hi", client_id=None, now=1.0
+            visitor_id=visitor.id, name=None, email=None, page_url=None, first_text="hi", client_id=None,
+            now=1.0,
         )
 
         async def send(store: SqlStore, i: int, client_id: str | None = None) -> tuple[int, bool]:
@@ -89,7 +90,8 @@ def test_placeholders_are_numbered_outside_literals():
 
 @pytest.mark.parametrize(
     "url",
-    ["mysql://db/chat", "sqlite://relative.db", "postgresql://u:s3cret@host:notaport/chat", "postgresql://host/"],
+    ["mysql://db/chat", "sqlite://relative.db", "postgresql://u:s3cret@host:notaport/chat",
+     "postgresql://host/"],
 )
 def test_a_bad_database_url_is_a_clear_config_error(url):
     with pytest.raises(ConfigError, match="database_url") as error:
@@ -99,10 +101,10 @@ def test_a_bad_database_url_is_a_clear_config_error(url):
 
 def test_an_unreachable_postgresql_stops_start_up_with_one_clear_line(tmp_path):
     url = f"postgresql://postgres@127.0.0.1:{free_port()}/test"
-    env = {**os.environ, "CHAT_DATABASE_URL": url, "CHAT_REDIS_URL": REDIS_URL, "CHAT_DATA_DIR": str(tmp_path),
-           "CHAT_PORT": str(free_port())}
-    done = subprocess.run([sys.executable, "-m", "chat_server", "run"], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=60, check=False)
+    env = {**os.environ, "CHAT_DATABASE_URL": url, "CHAT_REDIS_URL": REDIS_URL,
+           "CHAT_DATA_DIR": str(tmp_path), "CHAT_PORT": str(free_port())}
+    done = subprocess.run([sys.executable, "-m", "chat_server", "run"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode != 0
     assert f"Error: Cannot connect to PostgreSQL at 127.0.0.1:{url.split(':')[-1]}" in done.stderr
     assert "Traceback" not in done.stderr

@@ -75,7 +75,11 @@ class PostgresDatabase:
     async def open(self) -> None:
         try:
             self._pool = await asyncpg.create_pool(
-                self.url, min_size=POOL_MIN, max_size=POOL_MAX, init=_init_connection, timeout=CONNECT_TIMEOUT_S
+                self.url,
+                min_size=POOL_MIN,
+                max_size=POOL_MAX,
+                init=_init_connection,
+                timeout=CONNECT_TIMEOUT_S,
             )
         except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
             raise Unavailable(f"Cannot connect to PostgreSQL at {describe(self.url)}: {exc}") from exc

@@ -111,7 +111,8 @@ class SqliteAssistantStore:
         async with self.base._write() as db:
             await db.execute(
                 "INSERT INTO assistant_feedback (agent_id, day, shown, accepted, ignored) VALUES (?, ?, ?, ?, ?)"
-                " ON CONFLICT (agent_id, day) DO UPDATE SET shown = assistant_feedback.shown + excluded.shown,"
+                " ON CONFLICT (agent_id, day) DO UPDATE"
+                " SET shown = assistant_feedback.shown + excluded.shown,"
                 " accepted = assistant_feedback.accepted + excluded.accepted,"
                 " ignored = assistant_feedback.ignored + excluded.ignored",
                 (agent_id, day, shown, accepted, ignored),

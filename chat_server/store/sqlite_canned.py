@@ -150,7 +150,8 @@ class SqliteCannedStore:
         """Claim a one-time job; False when it ran before (here or in another process)."""
         async with self.base._write() as db:
             cursor = await db.execute(
-                "INSERT INTO canned_seed_log (name, done_at) VALUES (?, ?) ON CONFLICT DO NOTHING", (name, now)
+                "INSERT INTO canned_seed_log (name, done_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                (name, now),
             )
         return cursor.rowcount == 1
 
@@ -187,7 +188,8 @@ def _key(d: CannedDraft) -> tuple[str, ...]:
 
 async def _current(db: Connection, reply_id: str, for_update: str) -> Row:
     """The reply's row, locked until the transaction ends where the database locks rows."""
-    rows = list(await db.execute_fetchall("SELECT * FROM canned_responses WHERE id = ?" + for_update, (reply_id,)))
+    sql = "SELECT * FROM canned_responses WHERE id = ?" + for_update
+    rows = list(await db.execute_fetchall(sql, (reply_id,)))
     if not rows:
         raise NotFound("No such canned reply.")
     return rows[0]

@@ -190,7 +190,9 @@ class WorkflowStoreMixin(_Base):
         params: list[Any] = []
         if q:
             like = f"{self.dialect.ilike} ? ESCAPE '\\'"
-            where.append(f"(c.id IN ({self.dialect.message_search}) OR c.visitor_name {like} OR c.visitor_email {like})")
+            where.append(
+                f"(c.id IN ({self.dialect.message_search}) OR c.visitor_name {like} OR c.visitor_email {like})"
+            )
             pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             params += [search_terms(self.dialect, q), pattern, pattern]
         if visitor_email:
