@@ -36,7 +36,7 @@ UNAVAILABLE_ERRORS: tuple[type[BaseException], ...] = (
     sqlite3.OperationalError,
     asyncpg.PostgresConnectionError,
     asyncpg.InterfaceError,
-    asyncpg.CannotConnectNowError,
+    asyncpg.OperatorInterventionError,  # shutting down, restarting, not accepting connections yet
     asyncpg.TooManyConnectionsError,
     ConnectionError,
     TimeoutError,
