@@ -15,8 +15,6 @@ from chat_server.reports.qa import draw
 from .report_data import Chat, insert, ts
 from .test_reports import http_get
 
-pytestmark = pytest.mark.both_databases
-
 # Monday 2 March 2026 starts a review week (weeks count from Monday 1 January 2024).
 WEEK = ts("2026-03-02T09:00:00")
 ALL_TWO = {
@@ -59,6 +57,7 @@ def test_the_draw_is_the_documented_seeded_sample():
     assert draw(candidates[:2], 3, "s3cret", date(2026, 3, 2), "a_1") == sorted(candidates[:2])
 
 
+@pytest.mark.both_databases
 async def test_the_sample_is_reproducible_and_per_period(settings, server_factory):
     clock = FakeClock(ts("2026-03-10T12:00:00"))  # a Tuesday: the last finished week is 2–8 March
     server = await server_factory(settings.replace(qa_sample_size=3, qa_seed="s3cret"), clock)
@@ -98,6 +97,7 @@ async def test_the_sample_is_reproducible_and_per_period(settings, server_factor
     assert {a["name"]: a for a in later["agents"]}["Anna"]["candidates"] == 2
 
 
+@pytest.mark.both_databases
 async def test_scores_reach_the_report_and_the_agent_reads_the_feedback(live_server):
     anna = await live_server.create_agent(name="Anna")
     mia = await live_server.create_agent(name="Mia", role="manager")

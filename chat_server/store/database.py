@@ -22,6 +22,7 @@ from ..config import Settings
 from ..errors import Unavailable
 from .dialects import SQLITE, Dialect
 
+WAL_ATTEMPTS = 40
 Row = Any  # aiosqlite.Row or asyncpg.Record: both index by name and by position
 Params = Iterable[Any]
 
@@ -80,10 +81,22 @@ class SqliteDatabase:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._db = await aiosqlite.connect(self.path, isolation_level=None)
         self._db.row_factory = aiosqlite.Row
-        await self._db.execute("PRAGMA journal_mode=WAL")
         await self._db.execute("PRAGMA busy_timeout=10000")
+        await self._wal()
         await self._db.execute("PRAGMA foreign_keys=ON")
         await self._db.execute("PRAGMA synchronous=NORMAL")
+
+    async def _wal(self) -> None:
+        """Switch a new file to WAL. Two processes doing it at the same instant deadlock, and SQLite
+        then fails one at once instead of waiting (busy_timeout does not apply): try again."""
+        for attempt in range(WAL_ATTEMPTS):
+            try:
+                await self.db.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError:
+                if attempt == WAL_ATTEMPTS - 1:
+                    raise
+                await asyncio.sleep(0.05)
 
     async def close(self) -> None:
         if self._db is not None:
