@@ -11,10 +11,10 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
@@ -24,6 +24,10 @@ from ..models import Agent, Conversation, Message, Rating, Visitor
 from .migrations import load_migrations
 from .sqlite_workflow import CONVERSATION_SELECT, WorkflowStoreMixin
 
+T = TypeVar("T")
+MESSAGES_AFTER = "SELECT * FROM messages WHERE conversation_id = ? AND seq > ? ORDER BY seq"
+MESSAGE_BY_CLIENT_ID = "SELECT * FROM messages WHERE conversation_id = ? AND author_kind = ? AND client_id = ?"
+RATING_SELECT = "SELECT * FROM ratings WHERE conversation_id = ?"
 
 
 class SqliteStore(WorkflowStoreMixin):
@@ -207,10 +211,18 @@ class SqliteStore(WorkflowStoreMixin):
         return conversation
 
     async def get_conversation(self, conversation_id: str, *, with_messages: bool = False) -> Conversation | None:
-        row = await self._one(CONVERSATION_SELECT + " WHERE c.id = ?", (conversation_id,))
-        if row is None:
-            return None
-        return await self._conversation(row, with_messages)
+        """Row, rating and (optionally) transcript read in one hop to the database thread: this runs
+        for every message sent, and each hop costs more than the queries."""
+
+        def read(db: sqlite3.Connection) -> Conversation | None:
+            row = db.execute(CONVERSATION_SELECT + " WHERE c.id = ?", (conversation_id,)).fetchone()
+            if row is None:
+                return None
+            messages = [_message(r) for r in db.execute(MESSAGES_AFTER, (conversation_id, 0))] if with_messages else []
+            rating = db.execute(RATING_SELECT, (conversation_id,)).fetchone()
+            return _conversation_row(row, messages, _rating(rating) if rating else None)
+
+        return await self._on_thread(read)
 
     async def _conversation(self, row: aiosqlite.Row, with_messages: bool) -> Conversation:
         messages = await self.messages_after(row["id"], 0) if with_messages else []
@@ -298,46 +310,67 @@ class SqliteStore(WorkflowStoreMixin):
     ) -> tuple[Message, bool]:
         """Store a message with the next seq. Returns (message, created); a known client_id
         returns the stored copy with created=False."""
-        async with self._write() as db:
+        message, created, _ = await self.append_message_routed(
+            conversation_id, author_kind=author_kind, author_id=author_id, author_name=author_name, text=text,
+            client_id=client_id, now=now,
+        )
+        return message, created
+
+    async def append_message_routed(
+        self,
+        conversation_id: str,
+        *,
+        author_kind: str,
+        author_id: str | None,
+        author_name: str | None,
+        text: str,
+        client_id: str | None,
+        now: float,
+    ) -> tuple[Message, bool, str | None]:
+        """``append_message`` that also returns the conversation's agent as of the commit, so the
+        message can be broadcast without reading the conversation again. Read inside the write
+        transaction, it cannot miss an assignment or transfer: one committed before this append is
+        seen here; one committed after it loads a transcript that already holds this message.
+
+        The whole transaction (BEGIN IMMEDIATE ... COMMIT) runs as one call on the database thread,
+        one hop instead of five; COMMIT has returned before this does, as before."""
+
+        def write(db: sqlite3.Connection) -> tuple[Message, bool, str | None]:
             if client_id is not None:
-                existing = await self._find_by_client_id(conversation_id, author_kind, client_id)
-                if existing is not None:
-                    return existing, False
-            rows = await db.execute_fetchall(
-                "UPDATE conversations SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq",
+                row = db.execute(MESSAGE_BY_CLIENT_ID, (conversation_id, author_kind, client_id)).fetchone()
+                if row is not None:
+                    return _message(row), False, None
+            seq, agent_id = db.execute(
+                "UPDATE conversations SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq, agent_id",
                 (conversation_id,),
-            )
-            seq = int(list(rows)[0][0])
+            ).fetchone()
             message = Message(
-                id=new_id("m"),
-                conversation_id=conversation_id,
-                seq=seq,
-                client_id=client_id,
-                author_kind=author_kind,
-                author_id=author_id,
-                author_name=author_name,
-                text=text,
-                created_at=now,
+                id=new_id("m"), conversation_id=conversation_id, seq=int(seq), client_id=client_id,
+                author_kind=author_kind, author_id=author_id, author_name=author_name, text=text, created_at=now,
             )
-            await db.execute(
+            db.execute(
                 "INSERT INTO messages (id, conversation_id, seq, client_id, author_kind, author_id,"
                 " author_name, text, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (message.id, conversation_id, seq, client_id, author_kind, author_id, author_name, text, now),
+                (message.id, conversation_id, message.seq, client_id, author_kind, author_id, author_name, text, now),
             )
-        return message, True
+            return message, True, agent_id
+
+        async with self._lock:
+            return await self._on_thread(_in_transaction(write))
+
+    async def _on_thread(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """Run ``fn`` with the raw connection on aiosqlite's thread: several statements, one hop.
+        aiosqlite has no public call for this; ``_execute`` is the queue every one of its own
+        methods goes through (0.17-0.22 at least; every message test fails if it goes away)."""
+        db = self.db
+        return await db._execute(fn, db._conn)
 
     async def _find_by_client_id(self, conversation_id: str, author_kind: str, client_id: str) -> Message | None:
-        row = await self._one(
-            "SELECT * FROM messages WHERE conversation_id = ? AND author_kind = ? AND client_id = ?",
-            (conversation_id, author_kind, client_id),
-        )
+        row = await self._one(MESSAGE_BY_CLIENT_ID, (conversation_id, author_kind, client_id))
         return _message(row) if row else None
 
     async def messages_after(self, conversation_id: str, after_seq: int) -> list[Message]:
-        rows = await self.db.execute_fetchall(
-            "SELECT * FROM messages WHERE conversation_id = ? AND seq > ? ORDER BY seq",
-            (conversation_id, after_seq),
-        )
+        rows = await self.db.execute_fetchall(MESSAGES_AFTER, (conversation_id, after_seq))
         return [_message(r) for r in rows]
 
     # -- ratings -------------------------------------------------------------------------------
@@ -356,10 +389,28 @@ class SqliteStore(WorkflowStoreMixin):
         return Rating(conversation_id, score, comment, now, scale)
 
     async def get_rating(self, conversation_id: str) -> Rating | None:
-        row = await self._one("SELECT * FROM ratings WHERE conversation_id = ?", (conversation_id,))
-        if row is None:
-            return None
-        return Rating(row["conversation_id"], row["score"], row["comment"], row["created_at"], row["scale"])
+        row = await self._one(RATING_SELECT, (conversation_id,))
+        return _rating(row) if row else None
+
+
+def _in_transaction(fn: Callable[[sqlite3.Connection], T]) -> Callable[[sqlite3.Connection], T]:
+    """``fn`` inside BEGIN IMMEDIATE ... COMMIT (ROLLBACK on any error), all on the database thread."""
+
+    def run(db: sqlite3.Connection) -> T:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            result = fn(db)
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+        return result
+
+    return run
+
+
+def _rating(row: sqlite3.Row) -> Rating:
+    return Rating(row["conversation_id"], row["score"], row["comment"], row["created_at"], row["scale"])
 
 
 def _agent(row: aiosqlite.Row) -> Agent:
