@@ -84,6 +84,7 @@ class ChatService:
         if visitor is None:
             token = new_secret()
             visitor = await self.store.create_visitor(hash_secret(token), self.clock.now())
+            return visitor, token, None  # brand new: no conversation to look for
         assert isinstance(token, str)
         conversation = await self.store.find_visitor_conversation(visitor.id)
         if conversation is not None and not conversation.is_open and not self._can_rate(conversation):

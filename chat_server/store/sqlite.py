@@ -71,6 +71,19 @@ class SqliteStore(WorkflowStoreMixin):
                 raise
             await self.db.execute("COMMIT")
 
+    async def _write_in_one_hop(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """``fn`` inside BEGIN IMMEDIATE ... COMMIT, the whole transaction one call on the database
+        thread; the lock keeps it out of a multi-hop ``_write`` in progress."""
+        async with self._lock:
+            return await self._on_thread(_in_transaction(fn))
+
+    async def _on_thread(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """Run ``fn`` with the raw connection on aiosqlite's thread: several statements, one hop.
+        aiosqlite has no public call for this; ``_execute`` is the queue every one of its own
+        methods goes through (0.17-0.22 at least; every message test fails if it goes away)."""
+        db = self.db
+        return await db._execute(fn, db._conn)
+
     async def migrate(self) -> list[int]:
         """Apply pending migrations in order; safe when two processes start together."""
         applied: list[int] = []
@@ -154,12 +167,14 @@ class SqliteStore(WorkflowStoreMixin):
 
     # -- visitors ------------------------------------------------------------------------------
     async def create_visitor(self, token_hash: str, now: float) -> Visitor:
+        """Every new browser's first connect writes one: one hop to the database thread."""
         visitor_id = new_id("v")
-        async with self._write() as db:
-            await db.execute(
-                "INSERT INTO visitors (id, token_hash, created_at) VALUES (?, ?, ?)",
-                (visitor_id, token_hash, now),
-            )
+
+        def write(db: sqlite3.Connection) -> None:
+            db.execute("INSERT INTO visitors (id, token_hash, created_at) VALUES (?, ?, ?)",
+                       (visitor_id, token_hash, now))
+
+        await self._write_in_one_hop(write)
         return Visitor(id=visitor_id, name=None, email=None, created_at=now)
 
     async def get_visitor_by_token(self, token_hash: str) -> Visitor | None:
@@ -355,15 +370,7 @@ class SqliteStore(WorkflowStoreMixin):
             )
             return message, True, agent_id
 
-        async with self._lock:
-            return await self._on_thread(_in_transaction(write))
-
-    async def _on_thread(self, fn: Callable[[sqlite3.Connection], T]) -> T:
-        """Run ``fn`` with the raw connection on aiosqlite's thread: several statements, one hop.
-        aiosqlite has no public call for this; ``_execute`` is the queue every one of its own
-        methods goes through (0.17-0.22 at least; every message test fails if it goes away)."""
-        db = self.db
-        return await db._execute(fn, db._conn)
+        return await self._write_in_one_hop(write)
 
     async def _find_by_client_id(self, conversation_id: str, author_kind: str, client_id: str) -> Message | None:
         row = await self._one(MESSAGE_BY_CLIENT_ID, (conversation_id, author_kind, client_id))
