@@ -53,6 +53,7 @@ class WatchedRedisManager(socketio.AsyncRedisManager):
 
 
 HELLO = "chat_hello"
+ALONE_PROBE_S = 5.0  # two sweeps and a bit
 HELLO_ACK = "chat_hello_ack"
 
 
@@ -66,8 +67,8 @@ class PeerAwareRedisManager(WatchedRedisManager):
     Knowing who listens:
 
     - ``PUBSUB NUMSUB`` on the channel, minus this process, after each (re)subscribe and then at
-      every sweep (``probe``). Unknown (not subscribed yet, Redis error, listener deaf) counts as
-      "not alone", so the failure mode is publishing, never dropping.
+      every sweep (``probe``). Unknown (not subscribed yet, Redis error, own probe not back within
+      5 s) counts as "not alone", so the failure mode is publishing, never dropping.
     - A process that has just subscribed publishes a hello; everyone already listening switches to
       publishing on receipt and answers with an ack. ``join`` waits (bounded) for the acks of every
       process counted by its NUMSUB, and the app awaits it before it accepts connections, so no
@@ -90,7 +91,10 @@ class PeerAwareRedisManager(WatchedRedisManager):
 
     @property
     def alone(self) -> bool:
-        return self.subscribed and self.others == 0 and self.healthy
+        # NUMSUB minus one is only "the others" while this process surely listens: its own probe
+        # (sent every sweep) must have come back lately, else count as not alone.
+        fresh = time.monotonic() - self.last_probe_seen < ALONE_PROBE_S
+        return self.subscribed and self.others == 0 and fresh
 
     async def emit(self, event: str, data: Any, namespace: str | None = None, room: Any = None,
                    skip_sid: Any = None, callback: Any = None, to: Any = None, **kwargs: Any) -> Any:
