@@ -18,6 +18,8 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import socketio
+from engineio import packet as eio_packet
+from socketio import packet
 
 log = logging.getLogger(__name__)
 PROBE = "chat_probe"
@@ -98,10 +100,28 @@ class PeerAwareRedisManager(WatchedRedisManager):
 
     async def emit(self, event: str, data: Any, namespace: str | None = None, room: Any = None,
                    skip_sid: Any = None, callback: Any = None, to: Any = None, **kwargs: Any) -> Any:
-        if self.alone:
-            kwargs["ignore_queue"] = True  # straight to this process's clients, nothing published
+        if self.alone and callback is None:
+            return await self._emit_here(event, data, namespace or "/", to or room, skip_sid)
         return await super().emit(event, data, namespace=namespace, room=room, skip_sid=skip_sid,
                                   callback=callback, to=to, **kwargs)
+
+    async def _emit_here(self, event: str, data: Any, namespace: str, room: Any, skip_sid: Any) -> None:
+        """python-socketio's local emit (AsyncManager.emit) without a task per recipient: our rooms
+        hold a socket or two, and sending only queues the packet for the socket's writer."""
+        if namespace not in self.rooms:
+            return
+        args = list(data) if isinstance(data, tuple) else [] if data is None else [data]
+        skip = skip_sid if isinstance(skip_sid, list) else [skip_sid]
+        encoded = self.server.packet_class(packet.EVENT, namespace=namespace, data=[event, *args]).encode()
+        frames = [eio_packet.Packet(eio_packet.MESSAGE, p) for p in (encoded if isinstance(encoded, list) else [encoded])]
+        for sid, eio_sid in list(self.get_participants(namespace, room)):
+            if sid in skip:
+                continue
+            for frame in frames:
+                try:
+                    await self.server._send_eio_packet(eio_sid, frame)
+                except Exception:  # noqa: BLE001 - one broken socket must not stop the others
+                    log.exception("emit %s to %s failed", event, sid)
 
     async def join(self, timeout: float) -> bool:
         """Wait until subscribed and every process that listened before has seen our hello."""
