@@ -120,7 +120,7 @@ class PeerAwareRedisManager(WatchedRedisManager):
             for frame in frames:
                 try:
                     await self.server._send_eio_packet(eio_sid, frame)
-                except Exception:  # noqa: BLE001 - one broken socket must not stop the others
+                except Exception:  # one broken socket must not stop the others
                     log.exception("emit %s to %s failed", event, sid)
 
     async def join(self, timeout: float) -> bool:
