@@ -24,6 +24,9 @@ from socketio import packet
 log = logging.getLogger(__name__)
 PROBE = "chat_probe"
 DEAF_AFTER_S = 10.0
+HELLO = "chat_hello"
+HELLO_ACK = "chat_hello_ack"
+ALONE_PROBE_S = 5.0  # two sweeps and a bit: how fresh our own probe must be to trust "alone"
 
 
 class WatchedRedisManager(socketio.AsyncRedisManager):
@@ -54,17 +57,13 @@ class WatchedRedisManager(socketio.AsyncRedisManager):
         return self.healthy
 
 
-HELLO = "chat_hello"
-ALONE_PROBE_S = 5.0  # two sweeps and a bit
-HELLO_ACK = "chat_hello_ack"
-
 
 class PeerAwareRedisManager(WatchedRedisManager):
     """Publishes an emit to Redis only when another process listens on the channel.
 
     A process alone on its Redis (the usual single-process install) would otherwise pay, per emit,
-    a JSON dump and ``PUBLISH``, then read its own message back and drop it: about a third of
-    the CPU of a chat message. Local clients are always emitted to directly.
+    a JSON dump and ``PUBLISH``, then read its own message back and drop it: about half the CPU of
+    a chat message (docs/performance.md). Local clients are always emitted to directly.
 
     Knowing who listens:
 
