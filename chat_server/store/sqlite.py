@@ -355,10 +355,10 @@ class SqliteStore(WorkflowStoreMixin):
                 row = db.execute(MESSAGE_BY_CLIENT_ID, (conversation_id, author_kind, client_id)).fetchone()
                 if row is not None:
                     return _message(row), False, None
-            seq, agent_id = db.execute(
+            [(seq, agent_id)] = db.execute(  # fetchall: the statement is done before COMMIT
                 "UPDATE conversations SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq, agent_id",
                 (conversation_id,),
-            ).fetchone()
+            ).fetchall()
             message = Message(
                 id=new_id("m"), conversation_id=conversation_id, seq=int(seq), client_id=client_id,
                 author_kind=author_kind, author_id=author_id, author_name=author_name, text=text, created_at=now,
