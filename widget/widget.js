@@ -1021,6 +1021,11 @@
   }
 
   // ---- opening and focus -------------------------------------------------------------------------------
+  /** A quick visitor already clicked into a field: moving the focus now would send their typing elsewhere. */
+  function typingInPanel() {
+    var a = ui.w.getRootNode().activeElement;
+    return !!a && /^(INPUT|TEXTAREA|SELECT)$/.test(a.tagName) && ui.w.contains(a);
+  }
   function focusFirst() {
     var v = S.view, target = v === "prechat" ? (ui.deptField.hidden ? ui.pName : ui.pDept)
       : isChatty(v) ? ui.input : v === "closed" ? ui.choiceBtns[0] : ui.newChat;
@@ -1035,7 +1040,7 @@
     if (v) {
       fetchConfig(); // opening hours and who is on duty may have changed since the page loaded
       markSeen();
-      if (!instant) setTimeout(function () { focusFirst(); scrollDown(); }, 50);
+      if (!instant) setTimeout(function () { if (!typingInPanel()) focusFirst(); scrollDown(); }, 50);
     }
     renderBadge();
   }

@@ -180,3 +180,13 @@ async def test_phone_360px_full_screen(live_server, shop, artifacts):
     await expect(panel).to_be_hidden()
     await expect(page.get_by_test_id("launcher")).to_be_visible()
     assert host.errors == []
+
+
+async def test_opening_the_panel_never_pulls_the_focus_out_of_a_field_being_typed_in(live_server, shop):
+    """The panel focuses its first field a moment after opening; a visitor who already clicked into
+    another field keeps typing there (the text used to land in the Name field)."""
+    page = (await shop(live_server.url)).page
+    await page.get_by_test_id("launcher").click()
+    await page.get_by_test_id("prechat-email").press_sequentially("jana@example.sk", delay=25)
+    await expect(page.get_by_test_id("prechat-email")).to_have_value("jana@example.sk")
+    await expect(page.get_by_test_id("prechat-name")).to_have_value("")
