@@ -22,6 +22,11 @@ def agent_room(agent_id: str) -> str:
     return f"agent:{agent_id}"
 
 
+def line_room(department: str) -> str:
+    """Widgets whose conversation belongs to a department: they hear how its line moves."""
+    return f"line:{department}"
+
+
 def watch_room(conversation_id: str) -> str:
     """Managers supervising a conversation (read-only)."""
     return f"watch:{conversation_id}"
@@ -37,6 +42,9 @@ class Events:
 
     async def to_visitor(self, conversation_id: str, event: str, data: dict[str, Any]) -> None:
         await self.sio.emit(event, data, room=visitor_room(conversation_id), namespace=VISITOR_NS)
+
+    async def to_line(self, department: str, event: str, data: dict[str, Any]) -> None:
+        await self.sio.emit(event, data, room=line_room(department), namespace=VISITOR_NS)
 
     async def to_agent(self, agent_id: str, event: str, data: dict[str, Any]) -> None:
         await self.sio.emit(event, data, room=agent_room(agent_id), namespace=AGENT_NS)

@@ -20,6 +20,7 @@ from ..realtime.events import Events
 from ..redis_backend.keys import Keys
 from ..routing.queue import Assignment, Queue
 from ..store import Store
+from .line import LineBroadcaster
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ class AlreadyTaken(ChatError):
 class Router:
     def __init__(
         self, *, store: Store, queue: Queue, redis: aioredis.Redis, keys: Keys, events: Events, clock: Clock,
-        settings: Settings,
+        settings: Settings, line: LineBroadcaster,
     ) -> None:
         self.store = store
         self.queue = queue
@@ -41,8 +42,9 @@ class Router:
         self.events = events
         self.clock = clock
         self.settings = settings
-        self._positions_sent: dict[str, tuple[int, int]] = {}
+        self.line = line
         self._lock = asyncio.Lock()
+        self._wanted = False  # a dispatch was asked for and no pass has started since
 
     async def system_message(self, conversation_id: str, text: str) -> Message:
         """A line in the transcript written by the product (joins, hand-overs), not by a person."""
@@ -53,15 +55,24 @@ class Router:
         return message
 
     async def dispatch(self) -> list[Assignment]:
-        """Pair waiting visitors with free agents, record it, tell both sides, refresh positions."""
+        """Pair waiting visitors with free agents, record it, tell both sides; the line is told on
+        the next tick. Coalesced: callers that arrive while a pass runs share the next pass (each
+        still returns only after a pass that started after its call), so a burst of closes costs
+        one assign script call and one round of reads, not one per close. Returns what the pass
+        this caller ran made ([] when another caller's pass covered it)."""
+        self._wanted = True
         async with self._lock:
+            if not self._wanted:
+                return []
+            self._wanted = False
             made = await self.queue.assign(self.clock.now_ms())
+            agents: dict[str, Agent | None] = {}
             for decision in made:
                 if decision.offered:
                     await self._offer(decision)
                 else:
-                    await self.complete(decision)
-            await self._send_positions()
+                    await self.complete(decision, agents)
+        self.line.touch()
         return made
 
     async def _offer(self, decision: Assignment) -> None:
@@ -75,8 +86,13 @@ class Router:
             "conversation": serializers.conversation_for_agent(conversation), "expires_in_s": timeout,
         })
 
-    async def complete(self, decision: Assignment) -> None:
-        agent = await self.store.get_agent(decision.agent_id)
+    async def complete(self, decision: Assignment, agents: dict[str, Agent | None] | None = None) -> None:
+        """Record an assignment the queue made and tell both sides. ``agents`` caches agent rows
+        across one dispatch pass (an agent with ten free slots is looked up once)."""
+        agents = {} if agents is None else agents
+        if decision.agent_id not in agents:
+            agents[decision.agent_id] = await self.store.get_agent(decision.agent_id)
+        agent = agents[decision.agent_id]
         recorded = agent is not None and await self.store.assign_conversation(
             decision.conversation_id, decision.agent_id, self.clock.now()
         )
@@ -114,7 +130,7 @@ class Router:
         if result == -2:
             raise Conflict("You have no free slot; close a chat first.")
         await self.complete(Assignment(conversation_id, agent.id))
-        await self._send_positions()
+        self.line.touch()
 
     async def decline(self, agent: Agent, conversation_id: str) -> None:
         if not await self.queue.unoffer(conversation_id, agent.id):
@@ -166,22 +182,7 @@ class Router:
                 await self.events.to_agent(agent_id, "chat:offer", payload)
         await self.events.to_managers("chat:offer", payload)
 
-    # -- positions and recovery ----------------------------------------------------------------
-    async def _send_positions(self) -> None:
-        """Tell each waiting visitor their place, only when it (or the estimate) changed."""
-        statuses = await self.queue.statuses()
-        for conversation_id in list(self._positions_sent):
-            if conversation_id not in statuses:
-                del self._positions_sent[conversation_id]
-        for conversation_id, status in statuses.items():
-            key = (status.position, status.estimated_wait_s)
-            if self._positions_sent.get(conversation_id) == key:
-                continue
-            self._positions_sent[conversation_id] = key
-            await self.events.to_visitor(
-                conversation_id, "queue:update", {"conversation_id": conversation_id, **status.as_dict()}
-            )
-
+    # -- recovery ----------------------------------------------------------------------------
     async def reconcile(self) -> int:
         """Redis may have lost the line (restart without persistence): put back every conversation
         the database says is waiting. Returns how many were re-queued."""

@@ -1,0 +1,69 @@
+"""How the line stands, told to everyone waiting at a cost that does not grow with the line.
+
+Each waiting conversation holds a ticket, its place key within its department (``enqueue.lua``).
+At most every ``interval_s`` after something changed, one ``queue:line`` per department goes to
+that department's room: the waiting tickets as runs of consecutive numbers, plus the department's
+free and total slots and average handle time. Each widget counts its own place in the runs and
+computes the same estimate as ``estimate_wait``. So an assignment costs no per-visitor message at
+all, and a tick costs one Lua walk of the line and one emit per department, however long the line.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from ..realtime.events import Events
+from ..routing.queue import Queue
+
+log = logging.getLogger(__name__)
+
+LINE_INTERVAL_S = 0.5  # a displayed place is at most this (plus the emit) behind the truth
+
+
+class LineBroadcaster:
+    def __init__(self, queue: Queue, events: Events, interval_s: float = LINE_INTERVAL_S) -> None:
+        self.queue = queue
+        self.events = events
+        self.interval_s = interval_s
+        self._changed = asyncio.Event()
+        self._departments: set[str] = set()  # those told of a non-empty line last time
+
+    def touch(self) -> None:
+        """The line or the agents changed: publish on the next tick (many changes, one tick)."""
+        self._changed.set()
+
+    async def publish(self) -> dict[str, dict[str, object]]:
+        """Tell every department's room how its line stands now; returns what was sent."""
+        self._changed.clear()
+        line = await self.queue.line()
+        departments = set(line) | self._departments  # a line that just emptied is told so once
+        slots = await self.queue.slots(departments)
+        sent = {}
+        for department in sorted(departments):
+            s = slots[department]
+            sent[department] = payload = {
+                "department": department, "runs": [list(run) for run in line.get(department, [])],
+                "free": s.free, "slots": s.total, "handle_s": s.handle_s,
+            }
+            await self.events.to_line(department, "queue:line", payload)
+        self._departments = set(line)
+        return sent
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Publish after changes, at most once per interval, until ``stop`` is set."""
+        while not stop.is_set():
+            waiter = asyncio.ensure_future(self._changed.wait())
+            stopper = asyncio.ensure_future(stop.wait())
+            await asyncio.wait({waiter, stopper}, return_when=asyncio.FIRST_COMPLETED)
+            for task in (waiter, stopper):
+                task.cancel()
+            if stop.is_set():
+                break
+            try:
+                await self.publish()
+            except Exception as exc:  # keep going: Redis may come back
+                log.warning("publishing the line failed: %s", exc)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), self.interval_s)
