@@ -1001,8 +1001,10 @@
       var moved = !S.queue || S.queue.position !== p.position;
       S.queue = { position: p.position, estimated_wait_s: p.estimated_wait_s,
                   department: p.department, ticket: p.ticket };
-      if (S.view === "chatting" || S.view === "offline") setView("queued"); // (back) in line
-      else renderQueue();
+      if (S.view === "chatting" || S.view === "offline") {
+        setView("queued"); // (back) in line
+        resume(); // follows the line's queue:line again (and catches up on anything missed)
+      } else renderQueue();
       if (moved) announce(queueLine());
     });
     // How the department's line stands (docs/protocol.md): count our own place in it.

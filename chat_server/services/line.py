@@ -63,7 +63,7 @@ class LineBroadcaster:
                 break
             try:
                 await self.publish()
-            except Exception as exc:  # keep going: Redis may come back
+            except Exception as exc:  # noqa: BLE001 - keep going: Redis may come back
                 log.warning("publishing the line failed: %s", exc)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), self.interval_s)

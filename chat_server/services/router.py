@@ -24,6 +24,8 @@ from .line import LineBroadcaster
 
 log = logging.getLogger(__name__)
 
+PASS_SIZE = 25  # pairs one dispatch pass makes; callers of dispatch() wait for at most one pass
+
 
 class AlreadyTaken(ChatError):
     code = "already_taken"
@@ -45,6 +47,8 @@ class Router:
         self.line = line
         self._lock = asyncio.Lock()
         self._wanted = False  # a dispatch was asked for and no pass has started since
+        self._full = False  # the last pass made as many pairs as it may: there may be more
+        self._more: asyncio.Task[None] | None = None
 
     async def system_message(self, conversation_id: str, text: str) -> Message:
         """A line in the transcript written by the product (joins, hand-overs), not by a person."""
@@ -58,22 +62,30 @@ class Router:
         """Pair waiting visitors with free agents, record it, tell both sides; the line is told on
         the next tick. Coalesced: callers that arrive while a pass runs share the next pass (each
         still returns only after a pass that started after its call), so a burst of closes costs
-        one assign script call and one round of reads, not one per close. Returns what the pass
-        this caller ran made ([] when another caller's pass covered it)."""
+        one assign script call, not one each. A pass makes at most ``PASS_SIZE`` pairs, recorded
+        concurrently, so no caller waits behind a long line; a full pass schedules the next one in
+        the background. Returns what this caller's pass made ([] when another's covered it)."""
         self._wanted = True
         async with self._lock:
             if not self._wanted:
                 return []
             self._wanted = False
-            made = await self.queue.assign(self.clock.now_ms())
-            agents: dict[str, Agent | None] = {}
-            for decision in made:
-                if decision.offered:
-                    await self._offer(decision)
-                else:
-                    await self.complete(decision, agents)
+            made = await self.queue.assign(self.clock.now_ms(), limit=PASS_SIZE)
+            agents = {a: await self.store.get_agent(a) for a in {d.agent_id for d in made if not d.offered}}
+            await asyncio.gather(*(self._offer(d) if d.offered else self.complete(d, agents) for d in made))
+            self._full = len(made) >= PASS_SIZE
         self.line.touch()
+        if self._full and (self._more is None or self._more.done()):
+            self._more = asyncio.create_task(self._keep_dispatching())
         return made
+
+    async def _keep_dispatching(self) -> None:
+        """More may be assignable than one pass makes: go on until a pass comes back short."""
+        try:
+            while self._full:
+                await self.dispatch()
+        except Exception as exc:  # noqa: BLE001 - the sweeper's dispatch retries within seconds
+            log.warning("dispatch failed: %s", exc)
 
     async def _offer(self, decision: Assignment) -> None:
         conversation = await self.store.get_conversation(decision.conversation_id, with_messages=True)
@@ -111,6 +123,8 @@ class Router:
             conversation.id, "chat:assigned", {"conversation_id": conversation.id, "agent": {"name": agent.name}}
         )
         await self.events.to_visitor(conversation.id, "message:new", {"message": serializers.message(joined)})
+        department = self.settings.department(conversation.department) or self.settings.departments[0]
+        await self.events.leave_line(conversation.id, department.key)
         await self.events.to_managers("queue:changed", {"conversation_id": conversation.id, "status": "assigned"})
 
     # -- offers --------------------------------------------------------------------------------
