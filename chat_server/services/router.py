@@ -63,7 +63,7 @@ class Router:
         the next tick. Coalesced: callers that arrive while a pass runs share the next pass (each
         still returns only after a pass that started after its call), so a burst of closes costs
         one assign script call, not one each. A pass makes at most ``PASS_SIZE`` pairs, recorded
-        concurrently, so no caller waits behind a long line; a full pass schedules the next one in
+        in one transaction and announced concurrently, so no caller waits behind a long line; a full pass schedules the next one in
         the background. Returns what this caller's pass made ([] when another's covered it)."""
         self._wanted = True
         async with self._lock:
@@ -71,8 +71,8 @@ class Router:
                 return []
             self._wanted = False
             made = await self.queue.assign(self.clock.now_ms(), limit=PASS_SIZE)
-            agents = {a: await self.store.get_agent(a) for a in {d.agent_id for d in made if not d.offered}}
-            await asyncio.gather(*(self._offer(d) if d.offered else self.complete(d, agents) for d in made))
+            await asyncio.gather(self.complete_many([d for d in made if not d.offered]),
+                                 *(self._offer(d) for d in made if d.offered))
             self._full = len(made) >= PASS_SIZE
         self.line.touch()
         if self._full and (self._more is None or self._more.done()):
@@ -98,24 +98,29 @@ class Router:
             "conversation": serializers.conversation_for_agent(conversation), "expires_in_s": timeout,
         })
 
-    async def complete(self, decision: Assignment, agents: dict[str, Agent | None] | None = None) -> None:
-        """Record an assignment the queue made and tell both sides. ``agents`` caches agent rows
-        across one dispatch pass (an agent with ten free slots is looked up once)."""
-        agents = {} if agents is None else agents
-        if decision.agent_id not in agents:
-            agents[decision.agent_id] = await self.store.get_agent(decision.agent_id)
-        agent = agents[decision.agent_id]
-        recorded = agent is not None and await self.store.assign_conversation(
-            decision.conversation_id, decision.agent_id, self.clock.now()
-        )
-        if not recorded or agent is None:
-            # Closed while it waited (or the agent vanished): give the slot back.
-            await self.queue.release(decision.conversation_id)
-            return
-        joined = await self.system_message(decision.conversation_id, f"{agent.name} joined the chat.")
-        conversation = await self.store.get_conversation(decision.conversation_id, with_messages=True)
+    async def complete(self, decision: Assignment) -> None:
+        await self.complete_many([decision])
+
+    async def complete_many(self, decisions: list[Assignment]) -> None:
+        """Record assignments the queue made (one transaction for all) and tell both sides."""
+        agents = {a: await self.store.get_agent(a) for a in {d.agent_id for d in decisions}}
+        joined = await self.store.assign_many([
+            (d.conversation_id, d.agent_id, f"{agent.name} joined the chat.")
+            for d in decisions if (agent := agents[d.agent_id]) is not None
+        ], self.clock.now())
+        for d in decisions:
+            if d.conversation_id not in joined:
+                # Closed while it waited (or the agent vanished): give the slot back.
+                await self.queue.release(d.conversation_id)
+        if joined:
+            await self.redis.srem(self.keys.sla_flagged, *joined)
+        await asyncio.gather(*(self._announce(d.conversation_id, agents[d.agent_id], joined[d.conversation_id])
+                               for d in decisions if d.conversation_id in joined))
+
+    async def _announce(self, conversation_id: str, agent: Agent | None, joined: Message) -> None:
+        assert agent is not None
+        conversation = await self.store.get_conversation(conversation_id, with_messages=True)
         assert conversation is not None
-        await self.redis.srem(self.keys.sla_flagged, conversation.id)
         await self.events.to_agent(
             agent.id, "chat:assigned", {"conversation": serializers.conversation_for_agent(conversation)}
         )

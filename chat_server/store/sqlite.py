@@ -22,11 +22,12 @@ from ..errors import AlreadyRated, Conflict, Unavailable
 from ..ids import new_id
 from ..models import Agent, Conversation, Message, Rating, Visitor
 from .migrations import load_migrations
+from .sqlite_assign import AssignStoreMixin
 from .sqlite_workflow import CONVERSATION_SELECT, WorkflowStoreMixin
 
 
 
-class SqliteStore(WorkflowStoreMixin):
+class SqliteStore(WorkflowStoreMixin, AssignStoreMixin):
     """Transcripts, agents, sessions, visitors and ratings in one SQLite file."""
 
     def __init__(self, path: Path) -> None:
