@@ -20,6 +20,7 @@ from ..routing.queue import Queue
 log = logging.getLogger(__name__)
 
 LINE_INTERVAL_S = 0.5  # a displayed place is at most this (plus the emit) behind the truth
+LONG_LINE = 1_000  # beyond this many waiting, tick every 2 x interval: each tick writes to every socket
 
 
 class LineBroadcaster:
@@ -29,6 +30,7 @@ class LineBroadcaster:
         self.interval_s = interval_s
         self._changed = asyncio.Event()
         self._departments: set[str] = set()  # those told of a non-empty line last time
+        self._waiting = 0  # how many were in line at the last tick
 
     def touch(self) -> None:
         """The line or the agents changed: publish on the next tick (many changes, one tick)."""
@@ -49,6 +51,7 @@ class LineBroadcaster:
             }
             await self.events.to_line(department, "queue:line", payload)
         self._departments = set(line)
+        self._waiting = sum(count for runs in line.values() for _, count in runs)
         return sent
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -66,4 +69,4 @@ class LineBroadcaster:
             except Exception as exc:  # noqa: BLE001 - keep going: Redis may come back
                 log.warning("publishing the line failed: %s", exc)
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), self.interval_s)
+                await asyncio.wait_for(stop.wait(), self.interval_s * (2 if self._waiting > LONG_LINE else 1))
