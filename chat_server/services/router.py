@@ -155,6 +155,7 @@ class Router:
         if not await self.queue.unoffer(conversation_id, agent.id):
             raise AlreadyTaken("This offer is no longer yours.")
         await self.store.record_offer_outcome(conversation_id, agent.id, "declined", self.clock.now())
+        self.line.touch(force=True)  # back at its old place
         await self.dispatch()
 
     async def sweep_offers(self) -> list[tuple[str, str]]:
@@ -166,6 +167,7 @@ class Router:
                 await self.events.to_agent(agent_id, "chat:offer_expired", {"conversation_id": conversation_id})
                 missed.append((conversation_id, agent_id))
         if missed:
+            self.line.touch(force=True)  # back at their old places
             await self.dispatch()
         return missed
 
