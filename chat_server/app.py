@@ -207,15 +207,7 @@ async def _sweeper_ctx(app: web.Application) -> AsyncIterator[None]:
 
     task = asyncio.create_task(sweep())
     yield
-    # Stop on a flag, cancel only as a last resort: on Python 3.11 a cancel arriving while a
-    # Redis or database call completes can be swallowed, and the loop would run on.
-    stop.set()
-    try:
-        await asyncio.wait_for(asyncio.shield(task), 5)
-    except TimeoutError:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+    await _stop(task, stop)
 
 
 async def _line_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -223,6 +215,12 @@ async def _line_ctx(app: web.Application) -> AsyncIterator[None]:
     stop = asyncio.Event()
     task = asyncio.create_task(app[ROUTER].line.run(stop))
     yield
+    await _stop(task, stop)
+
+
+async def _stop(task: asyncio.Task[None], stop: asyncio.Event) -> None:
+    """Stop on a flag, cancel only as a last resort: on Python 3.11 a cancel arriving while a
+    Redis or database call completes can be swallowed, and the loop would run on."""
     stop.set()
     try:
         await asyncio.wait_for(asyncio.shield(task), 5)
