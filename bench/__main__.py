@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import shutil
 import signal
@@ -65,10 +66,7 @@ def run(quick: bool, profile_name: str | None, modes: str | None, relays: str | 
     def log(line: str) -> None:
         click.echo(line, err=True)
 
-    def interrupted(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt  # unwinds through the runner's finally blocks: servers are stopped
-
-    signal.signal(signal.SIGTERM, interrupted)
+    signal.signal(signal.SIGTERM, _interrupted)
 
     try:
         results = _loop_runner()(runner.run(profile, workdir, not no_pin, log))
@@ -109,6 +107,59 @@ def profile_cmd(scenario: str, seconds: float, pairs: int, waiting: int, out_dir
         click.echo(f"\n{title}:")
         for name, pct in found["profile"][key]:
             click.echo(f"  {pct:5.1f}%  {name}")
+
+
+@main.command("soak")
+@click.option("--visitors", type=int, default=1000, show_default=True, help="Simulated widgets.")
+@click.option("--agents", type=int, default=50, show_default=True, help="Simulated consoles (capacity 3 each).")
+@click.option("--minutes", type=float, default=5.0, show_default=True, help="How long they chat.")
+@click.option("--redis", "redis_mode", type=click.Choice(["embedded", "external"]), default="embedded",
+              show_default=True, help="external: BENCH_REDIS_URL (127.0.0.1:6379) under a unique key prefix.")
+@click.option("--flat", "flat_mb_per_min", type=float, default=1.0, show_default=True,
+              help="Memory counts as flat when RSS grows slower than this after warm-up (MB/min).")
+@click.option("--seed", type=int, default=1, show_default=True, help="Seed for who reloads, leaves and drops.")
+@click.option("--chats-within", type=float, default=None,
+              help="Minutes over which first chats start (default: 75% of the run).")
+@click.option("--again", type=click.FloatRange(0, 1), default=0.2, show_default=True,
+              help="Chance a visitor starts another chat after one closed (near 1: steady churn).")
+@click.option("--no-pin", is_flag=True, help="Do not pin server and load generator to separate cores.")
+@click.option("--markdown", "md_path", type=click.Path(dir_okay=False), default=None, help="Write the table here.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None, help="Write raw results here.")
+@click.option("--strict", is_flag=True, help="Exit 1 when a check FAILs (default: always 0).")
+@click.option("--keep", is_flag=True, help="Keep the work dir (server log, SQLite file).")
+def soak_cmd(visitors: int, agents: int, minutes: float, redis_mode: str, flat_mb_per_min: float, seed: int,
+             chats_within: float | None, again: float, no_pin: bool, md_path: str | None, json_path: str | None,
+             strict: bool, keep: bool) -> None:
+    """Visitors and agents chat, reload, leave and drop for minutes: nothing lost, nothing doubled,
+    memory flat."""
+    from . import soak
+
+    config = soak.SoakConfig(
+        visitors=visitors, agents=agents, seconds=minutes * 60, redis=redis_mode, pin=not no_pin, seed=seed,
+        chats_within_s=None if chats_within is None else chats_within * 60,
+        pace=dataclasses.replace(soak.Pace(), again=again),
+    )
+    workdir = Path(tempfile.mkdtemp(prefix="chat-soak-"))
+    signal.signal(signal.SIGTERM, _interrupted)
+    try:
+        result = _loop_runner()(soak.run(config, workdir, lambda line: click.echo(line, err=True)))
+    finally:
+        if keep:
+            click.echo(f"work dir kept: {workdir}", err=True)
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    text = soak.markdown(result, flat_mb_per_min)
+    click.echo(text)
+    if md_path:
+        Path(md_path).write_text(text + "\n")
+    if json_path:
+        Path(json_path).write_text(json.dumps(result, indent=2) + "\n")
+    if strict and not all(ok for _, ok, _ in soak.checks(result, flat_mb_per_min)):
+        sys.exit(1)
+
+
+def _interrupted(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # unwinds through the runners' finally blocks: servers are stopped
 
 
 if __name__ == "__main__":

@@ -93,13 +93,15 @@ class RawSocket:
             raise SocketError("socket is closed")
         await self._ws.send_str(frame)
 
-    async def close(self) -> None:
+    async def close(self, clean: bool = True) -> None:
+        """``clean=False`` drops the connection without leaving the namespace, as a dying browser does."""
         if self.closed:
             return
         self.closed = True
         if self._ws is not None:
             try:
-                await self._ws.send_str(f"41{self.prefix}")
+                if clean:
+                    await self._ws.send_str(f"41{self.prefix}")
             except Exception:
                 pass
             await self._ws.close()

@@ -9,7 +9,6 @@ import logging
 from collections.abc import AsyncIterator
 
 import jinja2
-import redis.asyncio as aioredis
 import socketio
 from aiohttp import web
 
@@ -19,6 +18,7 @@ from .realtime.agent import AgentNamespace
 from .realtime.events import Events
 from .realtime.redis_manager import WatchedRedisManager
 from .realtime.visitor import VisitorNamespace
+from .redis_backend.connect import manager_url, redis_client
 from .redis_backend.embedded import EmbeddedRedis
 from .redis_backend.keys import Keys
 from .reports.setup import setup_reports
@@ -34,6 +34,7 @@ from .services.chat import ChatService
 from .services.line import LineBroadcaster
 from .services.mailer import Mailer
 from .services.presence import Presence
+from .services.processes import ProcessRegistry
 from .services.router import Router
 from .services.supervision import SupervisionService
 from .services.team import TeamService
@@ -64,11 +65,11 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     keys = Keys(settings.redis_prefix)
     embedded = None if settings.redis_url else EmbeddedRedis(settings.data_path)
     redis_url = settings.redis_url or embedded.url  # type: ignore[union-attr]
-    redis = aioredis.from_url(redis_url, health_check_interval=10, socket_timeout=5)
+    redis = redis_client(redis_url, health_check_interval=10, socket_timeout=5)
 
     sio = socketio.AsyncServer(
         async_mode="aiohttp",
-        client_manager=WatchedRedisManager(redis_url, channel=keys.socketio_channel),
+        client_manager=WatchedRedisManager(manager_url(redis_url), channel=keys.socketio_channel),
         cors_allowed_origins="*" if "*" in settings.allowed_origins else list(settings.allowed_origins),
         max_http_buffer_size=MAX_FRAME_BYTES,
     )
@@ -81,7 +82,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     presence = Presence(
         store=store, queue=queue, router=router, redis=redis, keys=keys, events=events, clock=clock,
         default_capacity=settings.agent_capacity, disconnect_grace_s=settings.agent_disconnect_grace_s,
-        abandon_s=settings.visitor_abandon_s,
+        abandon_s=settings.visitor_abandon_s, processes=ProcessRegistry(redis, keys, settings.process_timeout_s),
     )
     mailer = Mailer(settings.smtp_host, settings.smtp_port, settings.smtp_from, settings.company_name)
     chat = ChatService(
@@ -186,6 +187,7 @@ async def _sweeper_ctx(app: web.Application) -> AsyncIterator[None]:
     came online on another process a moment before a chat started here)."""
     router = app[ROUTER]
     try:
+        await app[PRESENCE].processes.heartbeat()  # registered before the first socket connects
         requeued = await router.reconcile()
         if requeued:
             log.info("re-queued %d waiting conversations from the database", requeued)
@@ -228,6 +230,8 @@ async def _stop(task: asyncio.Task[None], stop: asyncio.Event) -> None:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+    with contextlib.suppress(Exception):  # Redis may be gone; the heartbeat then simply expires
+        await app[PRESENCE].processes.leave()
 
 
 async def sweep_once(app: web.Application) -> None:
@@ -238,8 +242,15 @@ async def sweep_once(app: web.Application) -> None:
         sio.manager_initialized = True
         sio.manager.initialize()
     await sio.manager.probe()
+    presence = app[PRESENCE]
+    if not await presence.processes.heartbeat():
+        # Another process presumed this one dead (it stalled past process_timeout_s) and removed
+        # its sockets from presence: make the clients reconnect so presence is rebuilt.
+        log.warning("this process was presumed dead; disconnecting its clients so they reconnect")
+        await sio.eio.disconnect()
     await app[ROUTER].sweep_offers()
-    await app[PRESENCE].sweep_gone_agents()
+    await presence.sweep_dead_processes()
+    await presence.sweep_gone_agents()
     await app[CHAT].close_abandoned()
     await app[ROUTER].sweep_sla()
     await app[ROUTER].dispatch()

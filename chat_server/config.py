@@ -12,7 +12,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, get_type_hints
 
-from .departments import Department, DepartmentConfigError, PriorityRule, parse_departments, parse_priority_rules
+from .departments import (
+    Department,
+    DepartmentConfigError,
+    PriorityRule,
+    parse_departments,
+    parse_priority_rules,
+)
+from .services.survey import SurveyConfigError, SurveyQuestion, parse_question
 
 ENV_PREFIX = "CHAT_"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +44,7 @@ class Settings:
     default_handle_time_s: int = 300
     breathing_time_s: int = 0
     agent_disconnect_grace_s: int = 30
+    process_timeout_s: int = 15
     session_ttl_hours: int = 12
     company_name: str = "Acme Support"
     default_language: str = "en"
@@ -63,6 +71,7 @@ class Settings:
     # Ratings, reports and quality review (docs/reports.md).
     rating_scale: str = "stars5"
     rating_window_hours: int = 72
+    survey_question: SurveyQuestion | None = None  # the survey's optional extra question (services/survey.py)
     timezone: str = "UTC"
     dashboard_refresh_s: int = 5
     qa_sample_size: int = 5
@@ -72,8 +81,17 @@ class Settings:
         "Greeting", "Understanding the request", "Positive language", "Solution", "Timeline given", "Summary",
     )
 
+    def survey_question_for(self, department_key: str | None) -> SurveyQuestion | None:
+        """The extra question for a department's chats: its own, none (false), or the site-wide one."""
+        department = self.department(department_key) if department_key else None
+        own = department.survey_question if department else None
+        if own is False:
+            return None
+        return own if isinstance(own, SurveyQuestion) else self.survey_question
+
     def __post_init__(self) -> None:
         _check_reporting(self)
+        _check_redis(self)
 
     @property
     def data_path(self) -> Path:
@@ -111,6 +129,19 @@ def _check_reporting(s: Settings) -> None:
         raise ConfigError("qa_rubric must list at least one criterion, each once")
 
 
+def _check_redis(s: Settings) -> None:
+    """A Redis URL no connection could use fails at start-up with what was expected; a process
+    timeout shorter than a few heartbeats would declare live processes dead."""
+    from .redis_backend.connect import RedisUrlError, check_redis_url
+
+    if s.process_timeout_s < 5:
+        raise ConfigError("setting 'process_timeout_s' must be at least 5 (heartbeats come every 2 s)")
+    try:
+        check_redis_url(s.redis_url)
+    except RedisUrlError as exc:
+        raise ConfigError(str(exc)) from None
+
+
 def _field_types() -> dict[str, Any]:
     hints = get_type_hints(Settings)
     return {f.name: hints[f.name] for f in dataclasses.fields(Settings)}
@@ -126,6 +157,8 @@ def _coerce(name: str, value: Any) -> Any:
             return value if isinstance(value, tuple) else parse_departments(value)
         if name == "priority_rules":
             return value if isinstance(value, tuple) else parse_priority_rules(value)
+        if name == "survey_question":
+            return value if isinstance(value, SurveyQuestion) else parse_question(value)
         if kind is bool:
             if isinstance(value, str) and value.lower() in ("1", "true", "yes", "0", "false", "no"):
                 return value.lower() in ("1", "true", "yes")
@@ -146,7 +179,7 @@ def _coerce(name: str, value: Any) -> Any:
             if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
                 raise TypeError
             return tuple(value)
-    except DepartmentConfigError as exc:
+    except (DepartmentConfigError, SurveyConfigError) as exc:
         raise ConfigError(str(exc)) from None
     except (TypeError, ValueError):
         raise ConfigError(f"setting {name!r} has an invalid value {value!r}") from None
@@ -172,7 +205,7 @@ def load_settings(
     for key, value in env.items():
         if key.startswith(ENV_PREFIX):
             name = key[len(ENV_PREFIX) :].lower()
-            if name in fields and name not in ("departments", "priority_rules"):
+            if name in fields and name not in ("departments", "priority_rules", "survey_question"):
                 values[name] = _coerce(name, value)
     for key, value in overrides.items():
         if value is not None:

@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .services.ratings import SCALES
+from .services.survey import SurveyConfigError, SurveyQuestion, parse_question
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _SPAN = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
@@ -56,6 +57,8 @@ class Department:
     autoreply: tuple[tuple[str, str], ...] = field(default=tuple(DEFAULT_AUTOREPLY.items()))
     offline_reply: tuple[tuple[str, str], ...] = field(default=tuple(DEFAULT_OFFLINE_REPLY.items()))
     rating_scale: str = ""  # the post-chat survey's scale; "" = the site's rating_scale setting
+    # The survey's extra question: None = the site-wide survey_question, False = none in this department.
+    survey_question: SurveyQuestion | bool | None = None
 
     def is_open(self, now: float) -> bool:
         """Inside business hours (no hours configured: always open) and not a holiday."""
@@ -112,6 +115,20 @@ def _hours(raw: Any, key: str) -> tuple[tuple[str, tuple[tuple[int, int], ...]],
     return tuple(out)
 
 
+def _department_question(raw: Any, key: str) -> SurveyQuestion | bool:
+    where = f"departments.{key}.survey_question"
+    if raw is False:
+        return False
+    if raw is True:
+        raise DepartmentConfigError(f"{where} must be a table, or false to ask no extra question")
+    try:
+        question = parse_question(raw, where)
+    except SurveyConfigError as exc:
+        raise DepartmentConfigError(str(exc)) from None
+    assert question is not None
+    return question
+
+
 def parse_departments(raw: Any) -> tuple[Department, ...]:
     if raw in (None, {}):
         return (Department("general", "General"),)
@@ -122,6 +139,8 @@ def parse_departments(raw: Any) -> tuple[Department, ...]:
         if not _KEY.match(key) or not isinstance(spec, dict):
             raise DepartmentConfigError(f"department key {key!r} must be lower-case letters, digits, - or _")
         values = dict(spec)
+        if "survey_question" in values:
+            values["survey_question"] = _department_question(values["survey_question"], key)
         try:
             if "hours" in values:
                 values["hours"] = _hours(values["hours"], key)

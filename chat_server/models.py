@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .services.survey import SurveyAnswer
+
 
 @dataclass(frozen=True)
 class Agent:
@@ -50,6 +52,7 @@ class Rating:
     comment: str | None
     created_at: float
     scale: str = "stars5"  # what the visitor answered on; score is always 1..5 (services/ratings.py)
+    survey: SurveyAnswer | None = None  # the extra question's answer, if one was asked and answered
 
 
 @dataclass(frozen=True)

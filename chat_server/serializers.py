@@ -36,6 +36,7 @@ def rating(r: Rating | None) -> dict[str, Any] | None:
         "value": answer(r.scale, r.score),
         "comment": r.comment,
         "created_at": to_iso(r.created_at),
+        "survey": r.survey.as_dict() if r.survey else None,
     }
 
 

@@ -28,6 +28,8 @@ class Chat:
     outcome: str | None = None
     department: str = "general"
     missed_by: list[str] = field(default_factory=list)  # agents who let the offer ring out
+    # the survey's extra question, stored with the rating: (key, kind, question, answer, label)
+    survey: tuple[str, str, str, str, str | None] | None = None
     id: str = field(default_factory=lambda: f"c_{next(_ids):016x}")
 
 
@@ -82,9 +84,9 @@ async def insert(store: SqliteStore, chats: list[Chat], visitor_id: str = "v_000
             if chat.rating is not None:
                 score, comment, scale = chat.rating
                 await db.execute(
-                    "INSERT INTO ratings (conversation_id, score, comment, created_at, scale)"
-                    " VALUES (?, ?, ?, ?, ?)",
-                    (chat.id, score, comment, (chat.closed or chat.created) + 30, scale),
+                    "INSERT INTO ratings (conversation_id, score, comment, created_at, scale, survey_key,"
+                    " survey_kind, survey_question, survey_answer, survey_label) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (chat.id, score, comment, (chat.closed or chat.created) + 30, scale, *(chat.survey or (None,) * 5)),
                 )
 
 

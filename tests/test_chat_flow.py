@@ -50,7 +50,9 @@ async def test_visitor_and_agent_chat_close_and_rate(live_server):
 
     assert (await console.call("chat:close", {"conversation_id": conversation_id}))["ok"]
     closed = await visitor.next("chat:closed")
-    assert closed == {"conversation_id": conversation_id, "closed_by": "agent", "rating_scale": "stars5"}
+    assert closed == {
+        "conversation_id": conversation_id, "closed_by": "agent", "rating_scale": "stars5", "survey_question": None,
+    }
 
     rated = await visitor.call("chat:rate", {"conversation_id": conversation_id, "score": 5, "comment": "Great"})
     assert rated["ok"] and rated["rating"]["score"] == 5

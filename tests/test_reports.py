@@ -128,6 +128,7 @@ async def test_agent_figures_match_the_hand_worked_answers(live_server, seeded):
         "qa": no_qa(),
         "canned_used": 3,
         "suggestions_used": 3,
+        "survey": {},  # no extra question configured or answered
     }
     assert rows["Boris"] == {
         "agent_id": seeded["boris"].id,
@@ -143,6 +144,7 @@ async def test_agent_figures_match_the_hand_worked_answers(live_server, seeded):
         "qa": no_qa(),
         "canned_used": 1,
         "suggestions_used": 2,  # 1 March is outside the range
+        "survey": {},
     }
     assert rows["Mia"]["chats_handled"] == 0
     assert rows["Mia"]["wait_s"] == {"avg": None, "p90": None}
@@ -166,6 +168,7 @@ def department(key, name, **figures):
         "canned_used": 0,
         # counted per agent and day, not per chat: only the all-departments row has it
         "suggestions_used": None,
+        "survey": {},
     }
     return {**row, **figures}
 

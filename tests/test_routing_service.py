@@ -227,3 +227,31 @@ async def test_visitor_ending_while_queued_is_abandoned(live_server):
     visitor, ack = await start(live_server)
     assert (await visitor.call("chat:end", {"conversation_id": ack["conversation_id"]}))["ok"]
     assert (await live_server.store.get_conversation(ack["conversation_id"])).outcome == "abandoned"
+
+
+async def test_open_consoles_hear_of_offline_messages_and_read_only_their_departments(settings, server_factory):
+    departments = (Department("support", "Support"), Department("sales", "Sales"))
+    server = await server_factory(settings.replace(departments=departments, queue_when_unstaffed=False))
+    anna = await server.create_agent(name="Anna")
+    boris = await server.create_agent(name="Boris")
+    await server.store.update_agent(anna.id, departments=["sales"])
+    await server.store.update_agent(boris.id, departments=["support"])
+    sales_console = await server.agent_peer(await server.store.get_agent(anna.id), online=False)
+    support_console = await server.agent_peer(await server.store.get_agent(boris.id), online=False)
+
+    _, ack = await start(server, name="Maria", department="support", text="Is the Trail 30 waterproof?")
+    assert ack["status"] == "offline"
+    # Both hear that the inbox changed; the poke itself carries nothing to read.
+    for console in (sales_console, support_console):
+        assert await console.next("offline:changed") == {}
+    listed = await support_console.call("offline:list", {})
+    assert listed["ok"] and [c["id"] for c in listed["offline"]] == [ack["conversation_id"]]
+    assert listed["offline"][0]["messages"][0]["text"] == "Is the Trail 30 waterproof?"
+    assert (await sales_console.call("offline:list", {}))["offline"] == []
+
+    assert (await support_console.call("offline:claim", {"conversation_id": ack["conversation_id"]}))["ok"]
+    await sales_console.next("offline:changed")
+    assert (await support_console.call("offline:list", {}))["offline"] == []
+    # A payload that is not an object is refused, never crashes the handler.
+    bad = await support_console.call("offline:list", ["x"])
+    assert bad["ok"] is False and bad["error"]["code"]

@@ -103,3 +103,19 @@ async def test_team_pages_for_managers_only_with_the_csp_and_no_inline_code(live
             html = await r.text()
             assert "<script>" not in html and "style=" not in html
             assert 'href="/manage/supervision"' not in html  # agents don't see managers' links
+
+
+async def test_the_supervision_socket_hears_changes_without_making_its_manager_available(live_server: Any) -> None:
+    from .helpers import Peer
+
+    manager = await live_server.create_agent(name="Boss", role="manager")
+    console = await live_server.agent_peer(manager)  # online from the console...
+    await console.close()  # ...which is then closed: only the supervision page stays open
+    page = Peer(live_server.url, "/manage")
+    live_server.peers.append(page)
+    await page.connect({"token": await live_server.token_for(manager)})
+    _, conversation_id = await start_chat(live_server, "Maria")
+    changed = await page.wait_for("queue:changed", lambda d: d["conversation_id"] == conversation_id)
+    assert changed["status"] == "queued"  # nobody to take it: the open page is not a console
+    status, body = await get_snapshot(live_server, await live_server.token_for(manager))
+    assert status == 200 and [w["conversation_id"] for w in body["waiting"]] == [conversation_id]

@@ -32,11 +32,12 @@ async def test_shape_and_cors_for_any_site(live_server):
     status, headers, body = await get_config(live_server.url)
     assert status == 200
     assert body == {
-        "departments": [{"key": "general", "name": "General", "open": True}],
+        "departments": [{"key": "general", "name": "General", "open": True, "survey_question": None}],
         "languages": ["en", "ru", "sk"],
         "default_language": "en",
         "company_name": "Acme Support",
         "rating_scale": "stars5",
+        "survey_question": None,  # off unless configured
     }
     assert headers["Access-Control-Allow-Origin"] == "*"
     assert headers["Content-Type"].startswith("application/json")
@@ -48,8 +49,8 @@ async def test_open_follows_hours_and_who_is_online(settings, server_factory):
     _, _, body = await get_config(server.url)
     # Hidden departments are not offered; nobody is online, and chats may not wait for the first agent.
     assert body["departments"] == [
-        {"key": "support", "name": "Support", "open": False},
-        {"key": "sales", "name": "Sales", "open": False},
+        {"key": "support", "name": "Support", "open": False, "survey_question": None},
+        {"key": "sales", "name": "Sales", "open": False, "survey_question": None},
     ]
     await server.agent_peer(await server.create_agent())
     _, _, body = await get_config(server.url)

@@ -63,6 +63,7 @@
       rateThumbs: "Was this chat helpful?", ratingGroup: "Your rating", star: ["{n} star", "{n} stars"],
       bad: "Bad", okay: "Okay", good: "Good", up: "Yes", down: "No",
       comment: "Comment", commentPlaceholder: "Anything you'd like to add? (optional)", submit: "Send feedback",
+      extraOptional: "(optional)",
       thanksTitle: "Thank you for your feedback!", thanksText: "It helps us get better every day.",
       newChat: "Start a new chat",
       connLost: "Connection lost. Reconnecting…", connFail: "Can't reach the chat right now. Retrying…",
@@ -106,6 +107,7 @@
       star: ["{n} звезда", "{n} звезды", "{n} звёзд"],
       bad: "Плохо", okay: "Нормально", good: "Отлично", up: "Да", down: "Нет",
       comment: "Комментарий", commentPlaceholder: "Хотите что-то добавить? (необязательно)", submit: "Отправить отзыв",
+      extraOptional: "(необязательно)",
       thanksTitle: "Спасибо за отзыв!", thanksText: "Он помогает нам становиться лучше.",
       newChat: "Начать новый чат",
       connLost: "Связь прервалась. Переподключаемся…", connFail: "Не удаётся подключиться к чату. Пробуем снова…",
@@ -149,6 +151,7 @@
       star: ["{n} hviezdička", "{n} hviezdičky", "{n} hviezdičiek"],
       bad: "Zle", okay: "Ujde to", good: "Výborne", up: "Áno", down: "Nie",
       comment: "Komentár", commentPlaceholder: "Chcete niečo dodať? (nepovinné)", submit: "Odoslať hodnotenie",
+      extraOptional: "(nepovinné)",
       thanksTitle: "Ďakujeme za spätnú väzbu!", thanksText: "Pomáha nám byť každý deň lepší.",
       newChat: "Začať nový chat",
       connLost: "Spojenie sa prerušilo. Pripájame sa znova…", connFail: "Chat je momentálne nedostupný. Skúšame to znova…",
@@ -207,6 +210,7 @@
     config: null,         // GET /api/widget/config
     dept: PRESET_DEPT || null,
     scale: "stars5",
+    question: null,       // the survey's optional extra question {key, kind, text, options|max_length}
     conv: null,           // {id, agentName, email}
     byId: {}, bySeq: {}, list: [], lastSeq: 0,
     queue: null,          // {position, estimated_wait_s, department, ticket}
@@ -377,6 +381,15 @@
     ".choice{flex:1;max-width:104px;display:flex;flex-direction:column;align-items:center;gap:4px;padding:9px 6px 7px;border:1px solid #d1d5db;border-radius:12px;background:#fff;color:#374151;cursor:pointer;font-size:12.5px;font-weight:600}",
     ".choice:hover{border-color:#6b7280}",
     ".choice.on{border-color:var(--brand);box-shadow:inset 0 0 0 1px var(--brand);color:var(--brand);background:#f8fafc}",
+    ".extra{border:0;margin:2px 0 0;padding:0;min-width:0;display:flex;flex-direction:column;gap:6px}",
+    ".extra legend,.extra>label{padding:0;margin:0 0 6px;font-size:13px;font-weight:600;color:#1f2937}",
+    ".extra .opt{color:#6b7280;font-weight:400}",
+    ".opts{display:flex;flex-wrap:wrap;justify-content:center;gap:6px}",
+    ".opts label{position:relative;display:inline-flex;align-items:center;padding:6px 12px;border:1px solid #d1d5db;border-radius:999px;background:#fff;color:#374151;cursor:pointer;font-size:13px;font-weight:600;max-width:100%}",
+    ".opts input{position:absolute;opacity:0;width:1px;height:1px;margin:0}",
+    ".opts label:hover{border-color:#6b7280}",
+    ".opts label.on{border-color:var(--brand);box-shadow:inset 0 0 0 1px var(--brand);color:var(--brand);background:#f8fafc}",
+    ".opts label:focus-within{outline:2px solid var(--brand);outline-offset:2px}",
     ".error{color:#b91c1c;background:#fef2f2;font-size:12.5px;padding:6px 14px;flex:none}",
     "@media (max-width:480px){.panel{right:0;left:0;bottom:0;top:0;width:100%;height:100%;max-height:none;border-radius:0}",
     ".open .launcher{display:none}input,textarea,select{font-size:16px}}",
@@ -450,8 +463,9 @@
     ui.comment = tx(tx(h("textarea", { rows: "2", maxlength: "4000", "data-testid": "rating-comment" }), "commentPlaceholder",
       "placeholder"), "comment", "aria-label");
     ui.rateBtn = T("button", { class: "primary", type: "button", disabled: true, "data-testid": "rating-submit" }, "submit");
+    ui.extra = h("div", { "data-testid": "survey-question", hidden: true });
     ui.rating = h("div", { class: "card", "data-testid": "rating" }, [T("h3", null, "ended"), ui.question, ui.choices,
-      ui.comment, ui.rateBtn]);
+      ui.extra, ui.comment, ui.rateBtn]);
     ui.thanks = h("div", { class: "card", "data-testid": "rating-thanks" }, [T("h3", null, "thanksTitle"), T("p", null, "thanksText")]);
     ui.newChat = T("button", { class: "link", type: "button", "data-testid": "new-chat" }, "newChat");
     ui.newChatRow = h("div", { class: "actions" }, ui.newChat);
@@ -526,6 +540,7 @@
     var langs = (Array.isArray(c.languages) ? c.languages : []).filter(function (l) { return STRINGS[l]; });
     S.langs = langs.length ? langs : [STRINGS[c.default_language] ? c.default_language : "en"];
     if (!S.conv && S.view === "prechat" && SCALE_VALUES[c.rating_scale]) setScale(c.rating_scale);
+    if (!S.conv && S.view === "prechat") setQuestion(c.survey_question);
     renderLanguages();
     var lang = detectLanguage();
     if (lang !== S.lang) setLanguage(lang);
@@ -683,6 +698,61 @@
     });
     ui.question.textContent = t(S.scale === "three" ? "rateThree" : S.scale === "thumbs" ? "rateThumbs" : "rateStars");
     ui.rateBtn.disabled = S.score == null || S.busy;
+    renderExtra();
+  }
+
+  // The extra question (docs/protocol.md, survey_question): yes/no or options as a radio group, or free text.
+  // Its texts come from the server per language; the visitor's language falls back to English.
+  function qt(texts) {
+    texts = texts || {};
+    return String(texts[S.lang] || texts.en || texts[Object.keys(texts)[0]] || "");
+  }
+  function setQuestion(q) {
+    q = q && typeof q === "object" && q.key ? q : null;
+    if (JSON.stringify(q) === JSON.stringify(S.question)) return;
+    S.question = q; buildExtra();
+  }
+  function buildExtra() {
+    var q = S.question;
+    ui.extra.textContent = ""; ui.extraText = null; ui.extraLabels = [];
+    show(ui.extra, !!q);
+    if (!q) return;
+    ui.extraOpt = h("span", { class: "opt" });
+    if (q.kind === "text") {
+      ui.extraTitle = h("span");
+      ui.extraText = h("textarea", { id: "cw-extra", rows: "2", maxlength: String(q.max_length || 500),
+        "data-testid": "survey-answer" });
+      ui.extra.appendChild(h("div", { class: "extra" }, [
+        h("label", { for: "cw-extra" }, [ui.extraTitle, " ", ui.extraOpt]), ui.extraText]));
+    } else {
+      ui.extraTitle = h("span");
+      var opts = h("div", { class: "opts" });
+      (q.options || []).forEach(function (o) {
+        var input = h("input", { type: "radio", name: "cw-extra", value: String(o.value),
+          "data-testid": "survey-option-" + o.value });
+        var text = h("span");
+        var label = h("label", null, [input, text]);
+        input.addEventListener("change", renderExtra);
+        opts.appendChild(label); ui.extraLabels.push({ label: label, input: input, text: text, option: o });
+      });
+      ui.extra.appendChild(h("fieldset", { class: "extra" }, [h("legend", null, [ui.extraTitle, " ", ui.extraOpt]), opts]));
+    }
+    renderExtra();
+  }
+  function renderExtra() {
+    if (!S.question || !ui.extraTitle) return;
+    ui.extraTitle.textContent = qt(S.question.text);
+    ui.extraOpt.textContent = t("extraOptional");
+    ui.extraLabels.forEach(function (e) {
+      e.text.textContent = qt(e.option.text);
+      e.label.classList.toggle("on", e.input.checked);
+    });
+  }
+  function extraAnswer() {
+    if (!S.question) return null;
+    if (ui.extraText) return ui.extraText.value.trim() || null;
+    for (var i = 0; i < ui.extraLabels.length; i++) if (ui.extraLabels[i].input.checked) return ui.extraLabels[i].input.value;
+    return null;
   }
 
   // ---- transcript --------------------------------------------------------------------------------------
@@ -736,7 +806,7 @@
   function resetConv(id, agentName) {
     S.conv = id ? { id: id, agentName: agentName || null } : null;
     S.byId = {}; S.bySeq = {}; S.list = []; S.lastSeq = 0; S.queue = null; S.score = null;
-    ui.comment.value = "";
+    ui.comment.value = ""; buildExtra();
     S.outbox = S.outbox.filter(function (o) { return id && o.conversation_id === id; });
     persistOutbox();
   }
@@ -923,6 +993,8 @@
     if (!S.conv || S.score == null || S.busy) return;
     var payload = { conversation_id: S.conv.id, score: S.score }, comment = ui.comment.value.trim();
     if (comment) payload.comment = comment;
+    var answer = extraAnswer();
+    if (answer != null) payload.answer = answer;
     S.busy = true; renderChoices();
     emitAck("chat:rate", payload, function (ack) {
       S.busy = false; renderChoices();
@@ -1035,6 +1107,7 @@
     socket.on("chat:closed", function (p) {
       if (!p || !S.conv || p.conversation_id !== S.conv.id) return;
       if (p.rating_scale) setScale(p.rating_scale); // the conversation's department may set its own
+      if ("survey_question" in p) setQuestion(p.survey_question); // and its own extra question
       stopTyping();
       S.outbox.forEach(function (o) { o.failed = true; }); persistOutbox();
       closed();
@@ -1045,6 +1118,7 @@
     if (!p || typeof p !== "object") return;
     if (p.visitor_token) save(K_TOKEN, p.visitor_token);
     if (p.rating_scale) setScale(p.rating_scale);
+    if ("survey_question" in p) setQuestion(p.survey_question);
     if (p.conversation) {
       applyConversation(p.conversation);
       if (load(K_OPEN) === "1" && !S.open) setOpen(true, true);

@@ -139,6 +139,12 @@ class AgentNamespace(CannedEvents, ChatNamespace):
         claimed = await self.chat.claim_offline(agent, conversation)
         return {"conversation": serializers.conversation_for_agent(claimed)}
 
+    @event("offline:list")
+    async def list_offline(self, sid: str, data: dict[str, Any]) -> dict[str, Any]:
+        """The offline inbox again, after an `offline:changed` poke."""
+        agent = await self._agent(sid)
+        return {"offline": [serializers.conversation_for_agent(c) for c in await self.chat.offline_inbox(agent)]}
+
     @event("note:add")
     async def add_note(self, sid: str, data: dict[str, Any]) -> dict[str, Any]:
         agent = await self._agent(sid)

@@ -62,9 +62,11 @@ class Events:
         await self.sio.emit(event, data, room=rooms, namespace=AGENT_NS)
 
     async def to_managers(self, event: str, data: dict[str, Any]) -> None:
-        """Managers' consoles (supervision). The queue or the team changed, so the live dashboards
-        are poked too."""
+        """Managers' consoles and supervision pages. The queue or the team changed, so the live
+        dashboards are poked too. The supervision page listens on ``/manage`` so that having it open
+        never counts as a console that can be given chats."""
         await self.sio.emit(event, data, room=MANAGERS_ROOM, namespace=AGENT_NS)
+        await self.sio.emit(event, data, room=MANAGERS_ROOM, namespace=MANAGE_NS)
         for listener in self.listeners:
             listener()
 

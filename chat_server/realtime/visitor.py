@@ -10,7 +10,7 @@ from .. import serializers, validation
 from ..config import Settings
 from ..errors import Unauthorized
 from ..models import Conversation, Visitor
-from ..services import ratings
+from ..services import ratings, survey
 from ..services.chat import ChatService, StartRequest
 from ..errors import RateLimited
 from ..security.addresses import environ_ip
@@ -50,6 +50,7 @@ class VisitorNamespace(ChatNamespace):
                 "visitor_token": token,
                 "conversation": current,
                 "rating_scale": self.chat.rating_scale_for(conversation),
+                "survey_question": self.chat.survey_question_for(conversation),
             },
             to=sid,
         )
@@ -169,5 +170,7 @@ class VisitorNamespace(ChatNamespace):
         comment = validation.text(data, "comment", max_length=self.settings.max_message_length, required=False)
         conversation = await self.chat.visitor_conversation(visitor, conversation_id)
         score = ratings.parse_score(self.chat.rating_scale_for(conversation), data)
-        rating = await self.chat.rate(conversation, score, comment)
+        question = self.settings.survey_question_for(conversation.department)
+        answer = survey.parse_answer(question, data)
+        rating = await self.chat.rate(conversation, score, comment, answer)
         return {"rating": serializers.rating(rating)}

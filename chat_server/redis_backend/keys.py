@@ -31,6 +31,7 @@ class Keys:
         self.visitors_gone = f"{prefix}:visitors:gone"  # ZSET queued conversation -> ms its widget left
         self.gone = f"{prefix}:agents:gone"  # ZSET agent -> ms their last console disconnected
         self.socketio_channel = f"{prefix}:socketio"
+        self.processes = f"{prefix}:procs"  # SET of server process ids that registered a heartbeat
 
     def agent_sockets(self, agent_id: str) -> str:
         """SET of live socket ids of one agent across processes."""
@@ -43,6 +44,14 @@ class Keys:
         return [self.waiting, self.queue_seq, self.online, self.load, self.capacity, self.last_assigned,
                 self.assignment, self.ready_at, self.meta, self.agent_depts, self.agent_langs, self.offers,
                 self.offer_exp, self.declined, self.tickets]
+
+    def process_alive(self, process_id: str) -> str:
+        """STRING with a TTL, refreshed by the process's sweeper: gone means the process is dead."""
+        return f"{self.prefix}:proc:{process_id}:alive"
+
+    def process_sockets(self, process_id: str) -> str:
+        """SET of "a|agent_id|sid" and "v|conversation_id|sid": presence entries this process added."""
+        return f"{self.prefix}:proc:{process_id}:sockets"
 
     def visitor_sockets(self, conversation_id: str) -> str:
         """SET of live widget sockets following one conversation."""

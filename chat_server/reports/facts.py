@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ..services.survey import SurveyAnswer
+
 
 @dataclass(frozen=True)
 class Participation:
@@ -22,6 +24,7 @@ class RatingFact:
     scale: str
     comment: str | None
     created_at: float
+    survey: SurveyAnswer | None = None  # the extra question's answer, with its question's snapshot
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,21 @@ class AgentEvent:
     agent_id: str
 
 
+@dataclass(frozen=True)
+class SurveyQuestionSummary:
+    """One extra question as reports show it: its latest wording and every answer value seen or
+    configured, in order, with its label."""
+
+    key: str
+    kind: str
+    question: str
+    options: tuple[tuple[str, str], ...] = ()  # (value, English label); empty for text questions
+
+    def as_dict(self) -> dict[str, object]:
+        return {"key": self.key, "kind": self.kind, "question": self.question,
+                "options": [{"value": v, "label": label} for v, label in self.options]}
+
+
 @dataclass
 class ReportFacts:
     """Everything one report needs for one date range."""
@@ -82,6 +100,9 @@ class ReportFacts:
     # Assistant suggestions accepted, per agent. Counted per day, not per chat, so they cannot be
     # split by department: None once the facts are narrowed to some conversations.
     suggestions_by_agent: dict[str, int] | None = field(default_factory=dict)
+    # The extra survey questions every row reports on, the same for every row so CSV columns line up
+    # (reports/survey.py); kept by ``only``.
+    questions: tuple[SurveyQuestionSummary, ...] = ()
 
     def only(self, keep: Callable[[ConversationFacts], bool]) -> ReportFacts:
         """The same facts restricted to some conversations (a department, one agent's days)."""
@@ -93,4 +114,5 @@ class ReportFacts:
             missed=[e for e in self.missed if e.conversation_id in ids],
             canned=[e for e in self.canned if e.conversation_id in ids],
             suggestions_by_agent=None,
+            questions=self.questions,
         )

@@ -20,8 +20,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..services.ratings import is_negative, is_positive
-from .facts import AgentEvent, ConversationFacts, QaFact, ReportFacts
+from ..services.survey import SurveyAnswer
+from .facts import AgentEvent, ConversationFacts, QaFact, ReportFacts, SurveyQuestionSummary
 from .periods import DateRange
+from .survey import distribution
 
 
 def mean(values: Sequence[float], digits: int = 1) -> float | None:
@@ -51,9 +53,16 @@ class Tally:
     first_responses: list[float] = field(default_factory=list)
     handle_times: list[float] = field(default_factory=list)
     scores: list[int] = field(default_factory=list)
+    answers: list[SurveyAnswer] = field(default_factory=list)  # the survey's extra question
     resolved: int = 0
     follow_up: int = 0
     qa: list[QaFact] = field(default_factory=list)
+
+    def add_rating(self, c: ConversationFacts) -> None:
+        if c.rating is not None:
+            self.scores.append(c.rating.score)
+            if c.rating.survey is not None:
+                self.answers.append(c.rating.survey)
 
     def add_outcome(self, c: ConversationFacts) -> None:
         self.resolved += c.outcome == "resolved"
@@ -77,7 +86,7 @@ def qa_summary(reviews: Sequence[QaFact]) -> dict[str, Any]:
     return {"reviewed": len(reviews), "score": mean(percents)}
 
 
-def _common(t: Tally) -> dict[str, Any]:
+def _common(t: Tally, questions: Sequence[SurveyQuestionSummary]) -> dict[str, Any]:
     return {
         "wait_s": timing(t.waits),
         "first_response_s": timing(t.first_responses),
@@ -85,6 +94,7 @@ def _common(t: Tally) -> dict[str, Any]:
         "resolution": {"resolved": t.resolved, "follow_up": t.follow_up},
         "ratings": ratings(t.scores, t.closed),
         "qa": qa_summary(t.qa),
+        "survey": distribution(t.answers, questions),
     }
 
 
@@ -104,8 +114,7 @@ def agent_tallies(facts: ReportFacts) -> dict[str, Tally]:
                 t.closed += 1
                 until = c.participants[i + 1].joined_at if i + 1 < len(c.participants) else c.closed_at
                 t.handle_times.append(max(0.0, min(until, c.closed_at) - p.joined_at))
-            if c.rating is not None:
-                t.scores.append(c.rating.score)
+            t.add_rating(c)
     for review in facts.qa:
         tallies.setdefault(review.agent_id, Tally()).qa.append(review)
     for event in facts.missed:
@@ -123,7 +132,7 @@ def agent_row(agent_id: str, name: str, t: Tally, facts: ReportFacts) -> dict[st
         "name": name,
         "chats_handled": t.handled,
         "chats_missed": _count(facts.missed, agent_id),
-        **_common(t),
+        **_common(t, facts.questions),
         "canned_used": _count(facts.canned, agent_id),
         "suggestions_used": (
             None if facts.suggestions_by_agent is None else facts.suggestions_by_agent.get(agent_id, 0)
@@ -149,8 +158,7 @@ def conversation_tally(conversations: Iterable[ConversationFacts], qa: Sequence[
         t.handled += 1
         t.add_outcome(c)
         t.closed += c.closed
-        if c.rating is not None:
-            t.scores.append(c.rating.score)
+        t.add_rating(c)
         t.waits.append(answered - c.created_at)
         replies = [p.first_reply_at for p in c.participants if p.first_reply_at is not None]
         if replies:
@@ -169,7 +177,7 @@ def department_row(department_id: str, name: str, facts: ReportFacts) -> dict[st
         "chats_handled": t.handled,
         "chats_missed": len(facts.missed),
         "chats_abandoned": t.abandoned,
-        **_common(t),
+        **_common(t, facts.questions),
         "canned_used": len(facts.canned),
         "suggestions_used": (
             None if facts.suggestions_by_agent is None else sum(facts.suggestions_by_agent.values())

@@ -6,7 +6,7 @@ days and the comments on chats they took part in (asking for someone else's is a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,15 +15,18 @@ from ..clock import Clock, to_iso
 from ..errors import Forbidden, InvalidPayload, NotFound
 from ..models import Agent
 from ..services.ratings import answer
+from ..services.survey import SurveyQuestion
 from ..store import Store
 from ..store.reports import ReportStore
 from ..validation import ID_PATTERN
-from . import metrics
+from . import metrics, survey
 from .csv import flatten
 from .facts import ConversationFacts, ReportFacts
 from .periods import DateRange, parse_range
 
-COMMENT_COLUMNS = ("conversation_id", "rated_at", "score", "scale", "value", "comment", "agents")
+COMMENT_COLUMNS = (
+    "conversation_id", "rated_at", "score", "scale", "value", "comment", "question_key", "question", "answer", "agents",
+)
 
 
 class ReportService:
@@ -34,12 +37,14 @@ class ReportService:
         clock: Clock,
         default_tz: str,
         departments: list[tuple[str, str]],
+        survey_questions: Iterable[SurveyQuestion] = (),
     ) -> None:
         self.store = store
         self.reports = reports
         self.clock = clock
         self.default_tz = default_tz
         self.department_names = dict(departments)  # key -> name, in config order
+        self.survey_questions = tuple(survey_questions)
 
     def period(self, query: Mapping[str, str]) -> DateRange:
         return parse_range(query, default_tz=self.default_tz, now=self.clock.now())
@@ -47,6 +52,7 @@ class ReportService:
     async def _facts(self, period: DateRange, query: Mapping[str, str]) -> ReportFacts:
         """The range's facts, limited to ``department=KEY`` when asked."""
         facts = await self.reports.facts(period.start_ts, period.end_ts)
+        facts.questions = survey.questions(facts.conversations, self.survey_questions)
         department = query.get("department") or None
         if department is None:
             return facts
@@ -88,7 +94,7 @@ class ReportService:
                 if a.id in active
                 or (not a.disabled and (not department or not a.departments or department in a.departments))
             ]
-        return {**period.as_dict(), "agents": metrics.agent_rows(facts, people)}
+        return {**period.as_dict(), **_questions(facts), "agents": metrics.agent_rows(facts, people)}
 
     async def departments(self, viewer: Agent, query: Mapping[str, str]) -> dict[str, Any]:
         """One row per configured department (and any other key found in the data), then "all"."""
@@ -106,7 +112,7 @@ class ReportService:
             if not wanted or key == wanted
         ]
         rows.append(metrics.department_row("all", "All departments", facts))
-        return {**period.as_dict(), "departments": rows}
+        return {**period.as_dict(), **_questions(facts), "departments": rows}
 
     async def daily(self, viewer: Agent, query: Mapping[str, str]) -> dict[str, Any]:
         period = self.period(query)
@@ -116,7 +122,8 @@ class ReportService:
         return {**period.as_dict(), "days": rows}
 
     async def comments(self, viewer: Agent, query: Mapping[str, str]) -> dict[str, Any]:
-        """Ratings that came with a comment, newest first, with the agents they credit."""
+        """Ratings that came with a comment or a written answer to the extra question, newest first,
+        with the agents they credit."""
         period = self.period(query)
         subject = await self._subject(viewer, query)
         facts = await self._facts(period, query)
@@ -124,7 +131,10 @@ class ReportService:
         rows = []
         for c in facts.conversations:
             agent_ids = [p.agent_id for p in c.participants]
-            if c.rating is None or not c.rating.comment or (subject and subject.id not in agent_ids):
+            if c.rating is None or (subject and subject.id not in agent_ids):
+                continue
+            extra = c.rating.survey
+            if not c.rating.comment and not (extra and extra.kind == "text"):
                 continue
             rows.append(
                 {
@@ -134,6 +144,9 @@ class ReportService:
                     "scale": c.rating.scale,
                     "value": answer(c.rating.scale, c.rating.score),
                     "comment": c.rating.comment,
+                    "question_key": extra.key if extra else None,
+                    "question": extra.question if extra else None,
+                    "answer": (extra.label or extra.answer) if extra else None,
                     "agents": [names.get(a, a) for a in agent_ids],
                 }
             )
@@ -145,8 +158,14 @@ def in_department(key: str) -> Callable[[ConversationFacts], bool]:
     return lambda c: (c.department or "") == key
 
 
-def columns(table: str) -> list[str]:
-    """CSV header for a table, the same whether or not it has rows."""
+def _questions(facts: ReportFacts) -> dict[str, Any]:
+    """The extra survey questions the rows' ``survey`` figures are about (labels for the page)."""
+    return {"survey_questions": [q.as_dict() for q in facts.questions]}
+
+
+def columns(table: str, rows: Sequence[Mapping[str, Any]] = ()) -> list[str]:
+    """CSV header for a table, the same whether or not it has rows, then the survey's columns (the
+    same on every row of one report: reports/survey.py)."""
     empty = ReportFacts(conversations=[])
     one_day = DateRange(date(2000, 1, 1), date(2000, 1, 1), ZoneInfo("UTC"))
     template: dict[str, Any] = {
@@ -155,4 +174,5 @@ def columns(table: str) -> list[str]:
         "days": lambda: metrics.daily_rows(empty, one_day)[0],
         "comments": lambda: dict.fromkeys(COMMENT_COLUMNS),
     }[table]()
-    return list(flatten(template))
+    fixed = list(flatten(template))
+    return fixed + [name for name in (flatten(rows[0]) if rows else {}) if name not in fixed]

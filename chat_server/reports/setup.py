@@ -15,6 +15,7 @@ from ..realtime.events import Events
 from ..realtime.manage import ManageNamespace
 from ..redis_backend.keys import Keys
 from ..services.auth import AuthService
+from ..services.survey import SurveyQuestion
 from ..store.qa import QaStore
 from ..store.reports import ReportStore
 from ..store.sqlite import SqliteStore
@@ -27,6 +28,16 @@ from .service import ReportService
 PUBLISHER = web.AppKey("dashboard_publisher", DashboardPublisher)
 # Queue changes within this many seconds reach the dashboards as one update.
 DASHBOARD_THROTTLE_S = 0.5
+
+
+def configured_questions(settings: Settings) -> list[SurveyQuestion]:
+    """The extra questions departments ask now (their own or the site-wide one), in config order."""
+    found: dict[str, SurveyQuestion] = {}
+    for d in settings.departments:
+        question = settings.survey_question_for(d.key)
+        if question is not None:
+            found.setdefault(question.key, question)
+    return list(found.values())
 
 
 def setup_reports(
@@ -57,7 +68,8 @@ def setup_reports(
     events.listeners.append(publisher.poke)
     sio.register_namespace(ManageNamespace(dashboard, auth))
     app[REPORTS] = ReportService(
-        store, report_store, clock, settings.timezone, [(d.key, d.name) for d in settings.departments]
+        store, report_store, clock, settings.timezone, [(d.key, d.name) for d in settings.departments],
+        survey_questions=configured_questions(settings),
     )
     app[QA] = QaService(
         store=store,

@@ -40,6 +40,7 @@ class Assignment:
     conversation_id: str
     agent_id: str
     offered: bool = False  # True: the agent must accept within the department's offer time
+    language: str | None = None  # the visitor's, when the queue made the pair
 
 
 @dataclass(frozen=True)
@@ -110,8 +111,8 @@ class Queue:
             args=[stamp_ms * 1000, limit, stamp_ms, SCAN_DEPTH, self._dept_spec],
         )
         items = [_str(x) for x in flat]
-        return [Assignment(items[i + 1], items[i + 2], offered=items[i] == "o")  # type: ignore[arg-type]
-                for i in range(0, len(items), 3)]
+        return [Assignment(items[i + 1], items[i + 2], offered=items[i] == "o", language=items[i + 3])  # type: ignore[arg-type]
+                for i in range(0, len(items), 4)]
 
     async def release(self, conversation_id: str) -> str | None:
         """Free the slot (assigned or offered) and the place in line a conversation held."""

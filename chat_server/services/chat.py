@@ -30,6 +30,7 @@ from ..store import Store
 from .mailer import Mailer
 from .presence import Presence
 from .router import Router
+from .survey import SurveyAnswer
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,11 @@ class ChatService:
         department = self.settings.department(conversation.department) if conversation else None
         return (department.rating_scale if department else "") or self.rating_scale
 
+    def survey_question_for(self, conversation: Conversation | None) -> dict[str, object] | None:
+        """The survey's optional extra question for this chat's department, as the widget draws it."""
+        question = self.settings.survey_question_for(conversation.department if conversation else None)
+        return question.public() if question else None
+
     def _can_rate(self, conversation: Conversation) -> bool:
         return self.clock.now() - (conversation.closed_at or 0.0) <= self.rating_window_s
 
@@ -136,6 +142,7 @@ class ChatService:
         if conversation.status == "offline":
             await self._autoreply(conversation, department, "offline_reply", None)
             await self.events.to_managers("queue:changed", {"conversation_id": conversation.id, "status": "offline"})
+            await self._offline_changed()
             return "offline", None
         if conversation.status == "queued":
             await self.queue.enqueue(
@@ -215,7 +222,13 @@ class ChatService:
         await self.events.to_visitor(conversation.id, "chat:assigned", {"conversation_id": fresh.id,
                                                                           "agent": {"name": agent.name}})
         await self.events.to_managers("queue:changed", {"conversation_id": fresh.id, "status": "assigned"})
+        await self._offline_changed()
         return fresh
+
+    async def _offline_changed(self) -> None:
+        """Open consoles refetch their offline inbox (`offline:list`). The poke carries no content:
+        which messages an agent may read depends on their departments, checked on the fetch."""
+        await self.events.to_all_agents("offline:changed", {})
 
     # -- messages ------------------------------------------------------------------------------
     async def send_message(
@@ -275,9 +288,10 @@ class ChatService:
         if agent_id and by == "agent" and self.settings.breathing_time_s:
             await self.queue.rest(agent_id, self.clock.now_ms() + self.settings.breathing_time_s * 1000)
         payload = {"conversation_id": conversation.id, "closed_by": by}
-        await self.events.to_visitor(
-            conversation.id, "chat:closed", {**payload, "rating_scale": self.rating_scale_for(conversation)}
-        )
+        await self.events.to_visitor(conversation.id, "chat:closed", {
+            **payload, "rating_scale": self.rating_scale_for(conversation),
+            "survey_question": self.survey_question_for(conversation),
+        })
         await self.events.to_staff(conversation.id, agent_id, "chat:closed", payload)
         await self.events.to_managers("queue:changed", {"conversation_id": conversation.id, "status": "closed"})
         await self.router.dispatch()
@@ -291,14 +305,17 @@ class ChatService:
                 closed.append(conversation_id)
         return closed
 
-    async def rate(self, conversation: Conversation, score: int, comment: str | None) -> Rating:
-        """``score`` is already on the stored 1..5 axis (services/ratings.py)."""
+    async def rate(
+        self, conversation: Conversation, score: int, comment: str | None, survey: SurveyAnswer | None = None
+    ) -> Rating:
+        """``score`` is already on the stored 1..5 axis (services/ratings.py); ``survey`` is the extra
+        question's answer, already checked against the question (services/survey.py)."""
         if conversation.is_open:
             raise NotClosed("A chat can be rated once it has ended.")
         if not self._can_rate(conversation):
             raise RatingExpired("The time to rate this chat has passed.")
         rating = await self.store.add_rating(
-            conversation.id, score, comment, self.clock.now(), scale=self.rating_scale_for(conversation)
+            conversation.id, score, comment, self.clock.now(), scale=self.rating_scale_for(conversation), survey=survey
         )
         await self.events.to_managers("chat:rated", {"conversation_id": conversation.id})
         if conversation.agent_id:

@@ -2,7 +2,9 @@
 
 Socket ids live in Redis sets so every process sees every console. When the last console of an
 agent is gone past the grace period, their chats go back to the queue; when a waiting visitor's
-last widget is gone long enough, the chat is recorded as abandoned.
+last widget is gone long enough, the chat is recorded as abandoned. Each process also indexes the
+entries it added (``ProcessRegistry``), so the sockets of a process that died without a clean
+stop are treated as disconnected once its heartbeat expires.
 """
 
 from __future__ import annotations
@@ -16,17 +18,17 @@ from ..realtime.events import Events
 from ..redis_backend.keys import Keys
 from ..routing.queue import Queue
 from ..store import Store
+from . import system_lines
+from .processes import AGENT, VISITOR, ProcessRegistry
 from .router import Router
 
 AGENT_STATUSES = ("online", "away", "offline")
-STEPPED_AWAY = ("Your agent had to step away. You are first in line for the next available agent, and they"
-                " will see the whole conversation.")
 
 
 class Presence:
     def __init__(
         self, *, store: Store, queue: Queue, router: Router, redis: aioredis.Redis, keys: Keys, events: Events,
-        clock: Clock, default_capacity: int, disconnect_grace_s: int, abandon_s: int,
+        clock: Clock, default_capacity: int, disconnect_grace_s: int, abandon_s: int, processes: ProcessRegistry,
     ) -> None:
         self.store = store
         self.queue = queue
@@ -38,6 +40,7 @@ class Presence:
         self.default_capacity = default_capacity
         self.disconnect_grace_s = disconnect_grace_s
         self.abandon_s = abandon_s
+        self.processes = processes
 
     # -- agents --------------------------------------------------------------------------------
     async def agent_status(self, agent: Agent | str) -> str:
@@ -47,6 +50,7 @@ class Presence:
 
     async def agent_connected(self, agent: Agent, sid: str) -> str:
         """A console connected: restore the status the agent chose before a reload."""
+        await self.processes.track(AGENT, agent.id, sid)
         await self.redis.sadd(self.keys.agent_sockets(agent.id), sid)
         await self.redis.zrem(self.keys.gone, agent.id)
         status = await self.agent_status(agent)
@@ -54,15 +58,17 @@ class Presence:
             await self._go_online(agent)
         return status
 
-    async def agent_disconnected(self, agent: Agent, sid: str) -> None:
+    async def agent_disconnected(self, agent: Agent | str, sid: str) -> None:
         """The last console closed: take no new chats (open ones stay with the agent for now)."""
-        key = self.keys.agent_sockets(agent.id)
+        agent_id = agent if isinstance(agent, str) else agent.id
+        key = self.keys.agent_sockets(agent_id)
         await self.redis.srem(key, sid)
+        await self.processes.untrack(AGENT, agent_id, sid)
         if await self.redis.scard(key) == 0:
-            await self.queue.set_unavailable(agent.id)
+            await self.queue.set_unavailable(agent_id)
             self.router.line.touch()  # fewer slots: longer estimates
-            await self.redis.zadd(self.keys.gone, {agent.id: self.clock.now_ms()})
-            await self.events.to_managers("agents:changed", {"agent_id": agent.id, "status": "disconnected"})
+            await self.redis.zadd(self.keys.gone, {agent_id: self.clock.now_ms()})
+            await self.events.to_managers("agents:changed", {"agent_id": agent_id, "status": "disconnected"})
 
     async def set_agent_status(self, agent: Agent, status: str) -> None:
         await self.redis.set(self.keys.agent_status(agent.id), status)
@@ -95,11 +101,23 @@ class Presence:
             await self.redis.set(self.keys.agent_status(agent_id), "away")
             await self.queue.set_unavailable(agent_id)
             for conversation in await self.store.list_open_for_agent(agent_id):
-                await self.requeue(conversation, STEPPED_AWAY)
+                await self.requeue(conversation, system_lines.render("stepped_away", conversation.language))
             handled.append(agent_id)
         if handled:
             await self.router.dispatch()
         return handled
+
+    async def sweep_dead_processes(self) -> list[str]:
+        """Sockets of processes whose heartbeat expired (killed, not stopped) count as disconnected
+        now; the grace period and abandonment then run as for any disconnect."""
+        dead = await self.processes.claim_dead()
+        for process_id in dead:
+            for kind, owner, sid in await self.processes.take_entries(process_id):
+                if kind == AGENT:
+                    await self.agent_disconnected(owner, sid)
+                elif kind == VISITOR:
+                    await self.visitor_left(owner, sid)
+        return dead
 
     async def requeue(self, conversation: Conversation, system_text: str) -> None:
         """Back to the head of the queue with its transcript; the visitor is told why."""
@@ -121,12 +139,14 @@ class Presence:
 
     # -- visitors ------------------------------------------------------------------------------
     async def visitor_following(self, conversation_id: str, sid: str) -> None:
+        await self.processes.track(VISITOR, conversation_id, sid)
         await self.redis.sadd(self.keys.visitor_sockets(conversation_id), sid)
         await self.redis.zrem(self.keys.visitors_gone, conversation_id)
 
     async def visitor_left(self, conversation_id: str, sid: str) -> None:
         key = self.keys.visitor_sockets(conversation_id)
         await self.redis.srem(key, sid)
+        await self.processes.untrack(VISITOR, conversation_id, sid)
         if await self.redis.scard(key) == 0:
             await self.redis.zadd(self.keys.visitors_gone, {conversation_id: self.clock.now_ms()})
 

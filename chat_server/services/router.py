@@ -20,6 +20,7 @@ from ..realtime.events import Events
 from ..redis_backend.keys import Keys
 from ..routing.queue import Assignment, Queue
 from ..store import Store
+from . import system_lines
 from .line import LineBroadcaster
 
 log = logging.getLogger(__name__)
@@ -105,7 +106,7 @@ class Router:
         """Record assignments the queue made (one transaction for all) and tell both sides."""
         agents = {a: await self.store.get_agent(a) for a in {d.agent_id for d in decisions}}
         joined = await self.store.assign_many([
-            (d.conversation_id, d.agent_id, f"{agent.name} joined the chat.")
+            (d.conversation_id, d.agent_id, await self._joined_line(d, agent))
             for d in decisions if (agent := agents[d.agent_id]) is not None
         ], self.clock.now())
         for d in decisions:
@@ -116,6 +117,12 @@ class Router:
             await self.redis.srem(self.keys.sla_flagged, *joined)
         await asyncio.gather(*(self._announce(d.conversation_id, agents[d.agent_id], joined[d.conversation_id])
                                for d in decisions if d.conversation_id in joined))
+
+    async def _joined_line(self, decision: Assignment, agent: Agent) -> str:
+        """In the conversation's language: the queue knows it for chats it paired, else ask the store."""
+        if decision.language is not None:
+            return system_lines.render("joined", decision.language, name=agent.name)
+        return await system_lines.render_for(self.store, decision.conversation_id, "joined", name=agent.name)
 
     async def _announce(self, conversation_id: str, agent: Agent | None, joined: Message) -> None:
         assert agent is not None

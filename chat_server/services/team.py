@@ -13,6 +13,7 @@ from ..errors import Conflict, ConversationClosed, Forbidden, InvalidPayload, No
 from ..models import Agent, Conversation, FollowUp, Note
 from ..realtime.events import Events
 from ..store import Store
+from . import system_lines
 from .chat import ChatService
 
 TRANSFER_ERRORS = {
@@ -80,7 +81,8 @@ class TeamService:
             raise Conflict(TRANSFER_ERRORS[0])
         if note:
             await self.store.add_note(conversation.id, agent, "handover", note, self.clock.now())
-        joined = await self.chat.router.system_message(conversation.id, f"{target.name} has joined the chat.")
+        line = system_lines.render("transferred", conversation.language, name=target.name)
+        joined = await self.chat.router.system_message(conversation.id, line)
         detail = await self.conversation_detail(conversation)
         await self.events.to_agent(target.id, "chat:assigned", {"conversation": detail, "transferred_from": agent.name})
         await self.events.to_agent(agent.id, "chat:removed", {"conversation_id": conversation.id})

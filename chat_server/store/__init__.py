@@ -7,6 +7,7 @@ from typing import Protocol
 
 from ..config import Settings
 from ..models import Agent, Conversation, Message, Rating, Visitor
+from ..services.survey import SurveyAnswer
 
 
 class Store(Protocol):
@@ -63,7 +64,8 @@ class Store(Protocol):
     async def messages_after(self, conversation_id: str, after_seq: int) -> list[Message]: ...
 
     async def add_rating(
-        self, conversation_id: str, score: int, comment: str | None, now: float, scale: str = "stars5"
+        self, conversation_id: str, score: int, comment: str | None, now: float, scale: str = "stars5",
+        survey: SurveyAnswer | None = None,
     ) -> Rating: ...
     async def get_rating(self, conversation_id: str) -> Rating | None: ...
 

@@ -7,7 +7,7 @@ from collections import defaultdict
 from datetime import UTC, datetime
 
 from ..reports.facts import AgentEvent, ConversationFacts, Participation, QaFact, RatingFact, ReportFacts
-from .sqlite import SqliteStore
+from .sqlite import SqliteStore, survey_answer
 
 _IN_RANGE = "c.created_at >= ? AND c.created_at < ?"
 
@@ -30,7 +30,8 @@ class ReportStore:
     async def conversation_facts(self, start: float, end: float) -> list[ConversationFacts]:
         rows = await self.store.db.execute_fetchall(
             "SELECT c.id, c.created_at, c.closed_at, c.closed_by, c.outcome, c.department,"
-            " r.score, r.scale, r.comment, r.created_at AS rated_at"
+            " r.score, r.scale, r.comment, r.created_at AS rated_at, r.survey_key, r.survey_kind,"
+            " r.survey_question, r.survey_answer, r.survey_label"
             f" FROM conversations c LEFT JOIN ratings r ON r.conversation_id = c.id WHERE {_IN_RANGE}"
             " ORDER BY c.created_at, c.id",
             (start, end),
@@ -40,7 +41,7 @@ class ReportStore:
         for row in rows:
             rating = None
             if row["score"] is not None:
-                rating = RatingFact(row["score"], row["scale"], row["comment"], row["rated_at"])
+                rating = RatingFact(row["score"], row["scale"], row["comment"], row["rated_at"], survey_answer(row))
             out.append(
                 ConversationFacts(
                     id=row["id"],

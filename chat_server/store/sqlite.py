@@ -21,10 +21,10 @@ import aiosqlite
 from ..errors import AlreadyRated, Conflict, Unavailable
 from ..ids import new_id
 from ..models import Agent, Conversation, Message, Rating, Visitor
+from ..services.survey import SurveyAnswer
 from .migrations import load_migrations
 from .sqlite_assign import AssignStoreMixin
 from .sqlite_workflow import CONVERSATION_SELECT, WorkflowStoreMixin
-
 
 
 class SqliteStore(WorkflowStoreMixin, AssignStoreMixin):
@@ -343,24 +343,36 @@ class SqliteStore(WorkflowStoreMixin, AssignStoreMixin):
 
     # -- ratings -------------------------------------------------------------------------------
     async def add_rating(
-        self, conversation_id: str, score: int, comment: str | None, now: float, scale: str = "stars5"
+        self, conversation_id: str, score: int, comment: str | None, now: float, scale: str = "stars5",
+        survey: SurveyAnswer | None = None,
     ) -> Rating:
+        a = survey
         try:
             async with self._write() as db:
                 await db.execute(
-                    "INSERT INTO ratings (conversation_id, score, comment, created_at, scale)"
-                    " VALUES (?, ?, ?, ?, ?)",
-                    (conversation_id, score, comment, now, scale),
+                    "INSERT INTO ratings (conversation_id, score, comment, created_at, scale, survey_key,"
+                    " survey_kind, survey_question, survey_answer, survey_label) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (conversation_id, score, comment, now, scale, a and a.key, a and a.kind, a and a.question,
+                     a and a.answer, a and a.label),
                 )
         except sqlite3.IntegrityError:
             raise AlreadyRated("This conversation has been rated already.") from None
-        return Rating(conversation_id, score, comment, now, scale)
+        return Rating(conversation_id, score, comment, now, scale, survey)
 
     async def get_rating(self, conversation_id: str) -> Rating | None:
         row = await self._one("SELECT * FROM ratings WHERE conversation_id = ?", (conversation_id,))
         if row is None:
             return None
-        return Rating(row["conversation_id"], row["score"], row["comment"], row["created_at"], row["scale"])
+        return Rating(row["conversation_id"], row["score"], row["comment"], row["created_at"], row["scale"],
+                      survey_answer(row))
+
+
+def survey_answer(row: aiosqlite.Row) -> SurveyAnswer | None:
+    """The survey_* columns of a ratings row (migration 0007) as an answer, or None."""
+    if row["survey_key"] is None:
+        return None
+    return SurveyAnswer(row["survey_key"], row["survey_kind"], row["survey_question"], row["survey_answer"],
+                        row["survey_label"])
 
 
 def _agent(row: aiosqlite.Row) -> Agent:

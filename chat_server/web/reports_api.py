@@ -34,7 +34,7 @@ def _report_view(path: str, table: str) -> Callable[[web.Request], Awaitable[web
             return web.json_response(body)
         filename = f"{table}_{body['from']}_{body['to']}.csv"
         return web.Response(
-            text=to_csv(body[table], columns(table)),
+            text=to_csv(body[table], columns(table, body[table])),
             content_type="text/csv",
             charset="utf-8",
             headers={

@@ -39,12 +39,18 @@ async def is_reachable(department: Department, settings: Settings, queue: Queue,
     return settings.queue_when_unstaffed or await queue.serves(department.key)
 
 
+def _question(settings: Settings, department: Department | None) -> dict[str, Any] | None:
+    """The survey's extra question (services/survey.py): the department's own or the site-wide one."""
+    question = settings.survey_question_for(department.key if department else None)
+    return question.public() if question else None
+
+
 async def widget_config(request: web.Request) -> web.Response:
     settings = request.app[SETTINGS]
     queue = request.app[CHAT].queue
     now = request.app[CLOCK].now()
     departments: list[dict[str, Any]] = [
-        {**d.public(), "open": await is_reachable(d, settings, queue, now)}
+        {**d.public(), "open": await is_reachable(d, settings, queue, now), "survey_question": _question(settings, d)}
         for d in settings.departments if d.show_in_widget
     ]
     body = {
@@ -53,6 +59,7 @@ async def widget_config(request: web.Request) -> web.Response:
         "default_language": settings.default_language,
         "company_name": settings.company_name,
         "rating_scale": settings.rating_scale,
+        "survey_question": _question(settings, None),
     }
     headers = {"Cache-Control": "no-cache", **cors_headers(settings, request.headers.get("Origin"))}
     return web.json_response(body, headers=headers)

@@ -52,6 +52,22 @@ export function wireServerEvents(app, looking) {
     app.flushOutbox();
   });
 
+  // A message was left while the team was away, or a colleague claimed one: fetch the inbox again
+  // (the server decides which of them this agent may read).
+  socket.on("offline:changed", () => {
+    app.emitAck("offline:list", {}, (ack) => {
+      if (!ack.ok || !Array.isArray(ack.offline)) return;
+      const known = new Set(state.offline.map((c) => c.id));
+      const fresh = ack.offline.filter((c) => !known.has(c.id));
+      state.offline = ack.offline;
+      for (const c of fresh) {
+        const first = (c.messages || []).find((m) => m.author?.kind === "visitor");
+        app.alerts.alert("message", `${visitorName(c)} left a message`, first?.text || "", { tag: `offline-${c.id}` });
+      }
+      app.render();
+    });
+  });
+
   socket.on("chat:assigned", (p) => {
     if (!p || !p.conversation) return;
     const c = p.conversation;

@@ -346,6 +346,10 @@ async def test_offline_message_is_read_then_claimed_and_answered(
     await page.get_by_test_id("reply-input").fill("Hi Maria, yes: three in stock in Košice.")
     await page.get_by_test_id("reply-input").press("Enter")
     await maria.wait_for("message:new", lambda d: d["message"]["text"] == "Hi Maria, yes: three in stock in Košice.")
+    # A message left while the console is open shows up at once, without a reload.
+    _, later_id = await visitor_chat(server, "Peter", "Do you ship to Brno?", email="peter@example.com")
+    later = page.locator(f'[data-testid="offline-item"][data-conversation-id="{later_id}"]')
+    await expect(later).to_contain_text("Do you ship to Brno?")
     watch.assert_clean()
 
 

@@ -69,6 +69,35 @@ const COLUMNS = [
   ["Suggestions", (r) => number(r.suggestions_used)],
 ];
 
+// The survey's extra question: per question, how agents' and departments' visitors answered (docs/reports.md).
+function renderSurvey(questions, agents, departments) {
+  const panel = document.getElementById("survey-panel");
+  const box = clear(document.getElementById("survey"));
+  panel.hidden = !questions.length;
+  for (const q of questions) {
+    const options = q.kind === "text" ? [] : q.options;
+    const head = el("tr", {}, el("th", { text: "" }), el("th", { className: "num", text: "Answered" }),
+      ...options.map((o) => el("th", { className: "num", text: o.label })));
+    const body = el("tbody");
+    const group = (label, rows, idKey) => {
+      if (!rows.length) return;
+      body.append(el("tr", { className: "m-group" }, el("th", { colSpan: options.length + 2, text: label })));
+      for (const r of rows) {
+        const s = r.survey[q.key] || { answered: 0, counts: {} };
+        body.append(el("tr", { dataset: { id: r[idKey] } }, el("td", { className: "name", text: r.name }),
+          el("td", { className: "num", text: number(s.answered) }),
+          ...options.map((o) => el("td", { className: "num", text: number((s.counts || {})[o.value] || 0) }))));
+      }
+    };
+    group(isManager ? "By agent" : "Your chats", agents, "agent_id");
+    if (departments) group("By department", departments, "department_id");
+    box.append(el("div", { className: "m-survey", dataset: { testid: `survey-${q.key}` } },
+      el("h3", { text: q.question }),
+      q.kind === "text" ? el("p", { className: "m-muted", text: "Written answers are listed with the comments below." }) : null,
+      el("div", { className: "m-table-wrap" }, el("table", { className: "m-table" }, el("thead", {}, head), body))));
+  }
+}
+
 function renderTable(table, rows, firstLabel, extra = []) {
   const columns = [...extra, ...COLUMNS];
   const head = el("tr", {}, el("th", { text: firstLabel }), ...columns.map(([label]) => el("th", { className: "num", text: label })));
@@ -121,7 +150,9 @@ function renderComments(comments) {
   for (const c of comments) {
     list.append(el("li", {},
       el("div", { className: "meta" }, ratingBadge(c.score, c.value), el("span", { text: c.agents.join(", ") || "—" }), el("span", { text: dateTime(c.rated_at) })),
-      el("p", { text: c.comment })));
+      c.question ? el("p", { className: "m-answer", dataset: { testid: "survey-answer" } },
+        el("b", { text: `${c.question} ` }), el("span", { text: c.answer })) : null,
+      c.comment ? el("p", { text: c.comment }) : null));
   }
 }
 
@@ -170,6 +201,7 @@ async function load() {
     renderTable(document.getElementById("agents-table"), agents.agents, "Agent");
     if (departments) renderTable(document.getElementById("departments-table"), departments.departments, "Department",
       [["Started", (r) => number(r.chats)], ["Abandoned", (r) => number(r.chats_abandoned)]]);
+    renderSurvey(agents.survey_questions, agents.agents, departments ? departments.departments : null);
     renderChart(daily.days);
     renderComments(comments.comments);
     if (isManager) renderTeamQa(agents.agents); else renderFeedback(feedback.reviews);

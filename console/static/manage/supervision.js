@@ -1,4 +1,4 @@
-// Live supervision: GET /api/supervision for the picture, the /agent socket's manager events
+// Live supervision: GET /api/supervision for the picture, the /manage socket's manager events
 // (queue:changed, agents:changed, queue:sla) to know when to ask again, and a one-second tick so
 // waiting times count up between updates.
 import { api, el, clear, seconds } from "./common.js";
@@ -127,16 +127,15 @@ function live(state, text) {
 }
 
 function connect() {
-  const socket = window.io("/agent", { transports: ["websocket"], withCredentials: true });
+  // /manage, not /agent: this page is not a console, so it never makes its manager "online".
+  const socket = window.io("/manage", { transports: ["websocket"], withCredentials: true });
   socket.on("connect", () => { live("live", "Live"); refresh(); });
   socket.on("disconnect", () => live("down", "Reconnecting…"));
   socket.on("connect_error", (error) => {
-    if (error && error.message === "unauthorized") window.location.href = "/console";
+    if (error && (error.message === "unauthorized" || error.message === "forbidden")) window.location.href = "/console";
     live("down", "Reconnecting…");
   });
-  for (const name of ["queue:changed", "agents:changed", "queue:sla", "chat:closed", "chat:removed"]) socket.on(name, refresh);
-  socket.on("chat:offer", (p) => { if (p && !p.broadcast) notice("A chat is ringing for you.", { href: "/console", label: "Open the console" }); refresh(); });
-  socket.on("chat:assigned", () => { notice("A chat was assigned to you.", { href: "/console", label: "Open the console" }); refresh(); });
+  for (const name of ["queue:changed", "agents:changed", "queue:sla", "chat:offer", "chat:rated"]) socket.on(name, refresh);
 }
 
 connect();
