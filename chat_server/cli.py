@@ -40,12 +40,17 @@ def run(ctx: click.Context, host: str | None, port: int | None, data_dir: str | 
     """Start the server (with an embedded Redis unless redis_url is set)."""
     settings = _settings(ctx, host=host, port=port, data_dir=data_dir)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    if workers > 1:
-        from .workers import run_workers
+    from .errors import Unavailable
 
-        run_workers(settings, workers, ctx.obj["config"])
-        return
-    _serve(settings, reuse_port=reuse_port, banner=not reuse_port)
+    try:
+        if workers > 1:
+            from .workers import run_workers
+
+            run_workers(settings, workers, ctx.obj["config"])
+            return
+        _serve(settings, reuse_port=reuse_port, banner=not reuse_port)
+    except Unavailable as exc:  # e.g. PostgreSQL not reachable at start-up: one clear line, no traceback
+        raise click.ClickException(exc.message) from exc
 
 
 def _serve(settings: Settings, *, reuse_port: bool, banner: bool) -> None:

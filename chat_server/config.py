@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, get_type_hints
+from urllib.parse import urlsplit
 
 from .departments import (
     Department,
@@ -90,6 +92,7 @@ class Settings:
         return own if isinstance(own, SurveyQuestion) else self.survey_question
 
     def __post_init__(self) -> None:
+        _check_database_url(self.database_url)
         _check_reporting(self)
         _check_redis(self)
 
@@ -98,11 +101,13 @@ class Settings:
         return Path(self.data_dir).expanduser().resolve()
 
     @property
+    def uses_postgres(self) -> bool:
+        return self.database_url.startswith(POSTGRES_SCHEMES)
+
+    @property
     def sqlite_path(self) -> Path:
         if self.database_url.startswith("sqlite:///"):
             return Path(self.database_url.removeprefix("sqlite:///")).expanduser().resolve()
-        if self.database_url:
-            raise ConfigError(f"unsupported database_url {self.database_url!r}")
         return self.data_path / "chat.sqlite3"
 
     def replace(self, **changes: Any) -> Settings:
@@ -110,6 +115,30 @@ class Settings:
 
 
 RATING_SCALES = ("stars5", "three", "thumbs")
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+
+def _check_database_url(url: str) -> None:
+    """Empty (SQLite in data_dir), sqlite:///path or postgresql://user@host:port/dbname; anything else
+    fails at start-up. The message never repeats a password."""
+    if not url or (url.startswith("sqlite:///") and len(url) > len("sqlite:///")):
+        return
+    shown = re.sub(r"//([^:/@]*):[^@/]*@", r"//\1:***@", url)
+    if url.startswith(POSTGRES_SCHEMES):
+        try:
+            parts = urlsplit(url)
+            parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+        except ValueError as exc:
+            raise ConfigError(f"database_url {shown!r} is not a valid PostgreSQL URL: {exc}") from None
+        if parts.path.strip("/") == "" or "/" in parts.path.strip("/"):
+            raise ConfigError(
+                f"database_url {shown!r} must name one database: postgresql://user@host:5432/dbname"
+            )
+        return
+    raise ConfigError(
+        f"database_url {shown!r} is not supported: leave it empty for SQLite in data_dir, or use"
+        " sqlite:///path/to/file.sqlite3 or postgresql://user:password@host:5432/dbname"
+    )
 
 
 def _check_reporting(s: Settings) -> None:

@@ -1,5 +1,6 @@
 """Fixtures: a real server on a loopback port built by the real app factory, against the real
-Redis on this machine (each test gets its own key prefix) and a fresh SQLite file."""
+Redis on this machine (each test gets its own key prefix) and a fresh SQLite file, or for tests
+marked ``both_databases`` also a fresh schema in the real PostgreSQL."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import pytest
 import redis
 import redis.asyncio as aioredis
@@ -87,12 +90,51 @@ async def redis_client() -> AsyncIterator[aioredis.Redis]:
     await client.aclose()
 
 
+POSTGRES_URL = os.environ.get("CHAT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+@asynccontextmanager
+async def postgres_schema() -> AsyncIterator[str]:
+    """A database_url for a fresh schema in the shared test database, dropped afterwards, so parallel
+    runs never meet. Skips the test only when PostgreSQL is not running at all."""
+    try:
+        admin = await asyncpg.connect(POSTGRES_URL, timeout=5)
+    except (OSError, TimeoutError) as exc:
+        pytest.skip(f"PostgreSQL is not running at {POSTGRES_URL} (set CHAT_TEST_POSTGRES_URL): {exc}")
+    schema = f"chat_{uuid.uuid4().hex[:12]}"
+    try:
+        await admin.execute(f"CREATE SCHEMA {schema}")
+        sep = "&" if "?" in POSTGRES_URL else "?"
+        yield f"{POSTGRES_URL}{sep}search_path={schema}"
+    finally:
+        await admin.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        await admin.close()
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests marked ``both_databases`` run once on SQLite and once on PostgreSQL."""
+    if "database" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both_databases"):
+        metafunc.parametrize("database", ["sqlite", "postgres"], indirect=True)
+
+
 @pytest.fixture
-def settings(tmp_path: Path, redis_prefix: str) -> Settings:
+async def database(request: pytest.FixtureRequest) -> AsyncIterator[str]:
+    """The tests' database_url: "" (SQLite in the data dir) or a fresh PostgreSQL schema.
+    CHAT_TEST_DATABASE=postgres runs every unmarked test on PostgreSQL too."""
+    kind = getattr(request, "param", os.environ.get("CHAT_TEST_DATABASE", "sqlite"))
+    if kind == "sqlite":
+        yield ""
+        return
+    async with postgres_schema() as url:
+        yield url
+
+
+@pytest.fixture
+def settings(tmp_path: Path, redis_prefix: str, database: str) -> Settings:
     # Most tests start chats before any agent is online and expect them to queue.
     return load_settings(env={}, redis_url=REDIS_URL, redis_prefix=redis_prefix, data_dir=str(tmp_path / "data"),
-                         queue_when_unstaffed=True, limit_chats_per_hour=1000, limit_messages_per_minute=1000,
-                         limit_connections_per_minute=1000)
+                         database_url=database, queue_when_unstaffed=True, limit_chats_per_hour=1000,
+                         limit_messages_per_minute=1000, limit_connections_per_minute=1000)
 
 
 class LiveServer:

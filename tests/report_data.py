@@ -7,7 +7,7 @@ import itertools
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from chat_server.store.sqlite import SqliteStore
+from chat_server.store.sqlite import SqlStore
 
 _ids = itertools.count(1)
 
@@ -33,10 +33,10 @@ class Chat:
     id: str = field(default_factory=lambda: f"c_{next(_ids):016x}")
 
 
-async def insert(store: SqliteStore, chats: list[Chat], visitor_id: str = "v_00000000000000aa") -> None:
+async def insert(store: SqlStore, chats: list[Chat], visitor_id: str = "v_00000000000000aa") -> None:
     async with store._write() as db:
         await db.execute(
-            "INSERT OR IGNORE INTO visitors (id, token_hash, created_at) VALUES (?, ?, 0)",
+            "INSERT INTO visitors (id, token_hash, created_at) VALUES (?, ?, 0) ON CONFLICT DO NOTHING",
             (visitor_id, f"hash-{visitor_id}"),
         )
         for chat in chats:
@@ -91,16 +91,16 @@ async def insert(store: SqliteStore, chats: list[Chat], visitor_id: str = "v_000
 
 
 async def insert_usage(
-    store: SqliteStore, canned: list[tuple[str, str]], accepted: list[tuple[str, str, int]]
+    store: SqlStore, canned: list[tuple[str, str]], accepted: list[tuple[str, str, int]]
 ) -> None:
     """Canned replies used (conversation id, agent id) and assistant suggestions accepted
     (agent id, UTC day, count), as the canned-reply and assistant features record them."""
     async with store._write() as db:
         await db.execute(
-            "INSERT OR IGNORE INTO canned_responses (id, shortcut, title, text, category, language, scope,"
+            "INSERT INTO canned_responses (id, shortcut, title, text, category, language, scope,"
             " scope_key, created_at, updated_at)"
             " VALUES ('r_report0000000001', 'thanks', 'Thanks', 'Thank you!', 'General', 'en', 'global', '',"
-            " 0, 0)"
+            " 0, 0) ON CONFLICT DO NOTHING"
         )
         for conversation_id, agent_id in canned:
             await db.execute(

@@ -41,7 +41,8 @@ async def test_export_import_round_trip_is_exact(live_server, server_factory, se
 
     # Into a fresh installation (same agents), replacing its starter library: the same file comes back out.
     other = await server_factory(
-        settings.replace(data_dir=str(tmp_path / "other"), redis_prefix=settings.redis_prefix + "b")
+        # database_url "": its own SQLite file even when this run's tests share a PostgreSQL schema
+        settings.replace(data_dir=str(tmp_path / "other"), redis_prefix=settings.redis_prefix + "b", database_url="")
     )
     await other.create_agent(email="anna@example.com", name="Anna")
     _, other_manager = await api_for(other, role="manager", name="Mia")

@@ -17,6 +17,8 @@ from chat_server.services import canned_fields, canned_io, placeholders, text_di
 from chat_server.services.canned_seed import SEED_DIR, SeedError, ensure_seeded, load_replies, load_rules
 from chat_server.web.keys import ASSISTANT, CANNED, CLOCK
 
+pytestmark = pytest.mark.both_databases
+
 LIMITS = canned_fields.Limits(text_max=4000)
 ISSUE_PHRASES = {
     "en": ["I can't", "that's not my problem", "you have to", "unfortunately we don't"],

@@ -3,6 +3,8 @@ assistant's counters (`assistant:feedback`)."""
 
 from __future__ import annotations
 
+import pytest
+
 from chat_server.clock import FakeClock
 
 from .canned_helpers import Api, reply
@@ -17,6 +19,7 @@ async def _chat(server, agent_peer):
     return visitor, ack["conversation_id"]
 
 
+@pytest.mark.both_databases
 async def test_usage_counts_users_and_average_rating(live_server):
     anna = await live_server.create_agent(name="Anna")
     ben = await live_server.create_agent(name="Ben")
@@ -88,6 +91,7 @@ async def test_canned_used_rejects_bad_input(live_server):
     assert ack["ok"]
 
 
+@pytest.mark.both_databases
 async def test_assistant_feedback_is_stored_per_agent_per_day(settings, server_factory):
     clock = FakeClock(start=1_800_000_000.0)  # 2027-01-15 08:00 UTC
     server = await server_factory(settings, clock=clock)

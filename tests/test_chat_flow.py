@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import aiohttp
+import pytest
 
 from .helpers import Peer, cid, eventually
+
+pytestmark = pytest.mark.both_databases
 
 XSS = "<img src=x onerror=alert(1)>"
 

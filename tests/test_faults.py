@@ -123,13 +123,14 @@ async def test_redis_that_lost_everything_is_reconciled_from_the_database(settin
     assert (await back.next("session"))["conversation"]["queue"]["position"] == 1
 
 
+@pytest.mark.both_databases
 async def test_killing_a_server_process_mid_chat_loses_nothing(settings, tmp_path):
     store = create_store(settings)
     await store.open()
     agent = await AuthService(store, Clock(), 1).create_agent(email="k@example.com", name="Kim", password="password123")
     await store.close()
     env = {"CHAT_REDIS_URL": REDIS_URL, "CHAT_REDIS_PREFIX": settings.redis_prefix, "CHAT_DATA_DIR": settings.data_dir,
-           "CHAT_QUEUE_WHEN_UNSTAFFED": "true"}
+           "CHAT_QUEUE_WHEN_UNSTAFFED": "true", "CHAT_DATABASE_URL": settings.database_url}
     a, b = ServerProcess(env, tmp_path / "a.log"), ServerProcess(env, tmp_path / "b.log")
     await asyncio.gather(a.start(), b.start())
     console = Peer(b.url, "/agent")
@@ -169,6 +170,7 @@ async def test_killing_a_server_process_mid_chat_loses_nothing(settings, tmp_pat
         b.stop()
 
 
+@pytest.mark.both_databases
 async def test_database_unavailable_is_a_clear_error_and_recovers(live_server):
     visitor = await live_server.visitor()
     await visitor.next("session")
@@ -182,6 +184,7 @@ async def test_database_unavailable_is_a_clear_error_and_recovers(live_server):
     assert (await health(live_server))[0] == 200
 
 
+@pytest.mark.both_databases
 async def test_client_dropping_mid_send_then_resending_stores_once(live_server):
     visitor = await live_server.visitor()
     token = (await visitor.next("session"))["visitor_token"]

@@ -29,7 +29,7 @@ async def doomed_and_survivor(settings, tmp_path):
     env = {"CHAT_REDIS_URL": REDIS_URL, "CHAT_REDIS_PREFIX": settings.redis_prefix,
            "CHAT_DATA_DIR": settings.data_dir, "CHAT_QUEUE_WHEN_UNSTAFFED": "true",
            "CHAT_PROCESS_TIMEOUT_S": "5", "CHAT_AGENT_DISCONNECT_GRACE_S": "2",
-           "CHAT_LIMIT_CONNECTIONS_PER_MINUTE": "1000"}
+           "CHAT_LIMIT_CONNECTIONS_PER_MINUTE": "1000", "CHAT_DATABASE_URL": settings.database_url}
     servers = [ServerProcess(env, tmp_path / f"server{i}.log") for i in range(2)]
     await asyncio.gather(*(s.start() for s in servers))
     yield servers, agent

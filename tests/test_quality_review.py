@@ -7,6 +7,7 @@ import random
 from datetime import date
 
 import aiohttp
+import pytest
 
 from chat_server.clock import FakeClock
 from chat_server.reports.qa import draw
@@ -56,6 +57,7 @@ def test_the_draw_is_the_documented_seeded_sample():
     assert draw(candidates[:2], 3, "s3cret", date(2026, 3, 2), "a_1") == sorted(candidates[:2])
 
 
+@pytest.mark.both_databases
 async def test_the_sample_is_reproducible_and_per_period(settings, server_factory):
     clock = FakeClock(ts("2026-03-10T12:00:00"))  # a Tuesday: the last finished week is 2–8 March
     server = await server_factory(settings.replace(qa_sample_size=3, qa_seed="s3cret"), clock)
@@ -95,6 +97,7 @@ async def test_the_sample_is_reproducible_and_per_period(settings, server_factor
     assert {a["name"]: a for a in later["agents"]}["Anna"]["candidates"] == 2
 
 
+@pytest.mark.both_databases
 async def test_scores_reach_the_report_and_the_agent_reads_the_feedback(live_server):
     anna = await live_server.create_agent(name="Anna")
     mia = await live_server.create_agent(name="Mia", role="manager")

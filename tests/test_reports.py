@@ -108,6 +108,7 @@ def no_qa(reviewed=0, score=None):
     return {"reviewed": reviewed, "score": score}
 
 
+@pytest.mark.both_databases
 async def test_agent_figures_match_the_hand_worked_answers(live_server, seeded):
     status, body = await http_get(live_server, "/api/reports/agents", seeded["tokens"]["mia"], DAY)
     assert status == 200, body
@@ -173,6 +174,7 @@ def department(key, name, **figures):
     return {**row, **figures}
 
 
+@pytest.mark.both_databases
 async def test_department_figures_count_each_chat_once(live_server, seeded):
     status, body = await http_get(live_server, "/api/reports/departments", seeded["tokens"]["mia"], DAY)
     assert status == 200, body
@@ -224,6 +226,7 @@ async def test_department_figures_count_each_chat_once(live_server, seeded):
     )
 
 
+@pytest.mark.both_databases
 async def test_a_department_filter_narrows_every_report(live_server, seeded):
     token = seeded["tokens"]["mia"]
     sales = {**DAY, "department": "sales"}
@@ -241,6 +244,7 @@ async def test_a_department_filter_narrows_every_report(live_server, seeded):
     assert status == 400 and body["error"]["field"] == "department"
 
 
+@pytest.mark.both_databases
 async def test_daily_rows_and_comments(live_server, seeded):
     token = seeded["tokens"]["mia"]
     params = {"from": "2026-03-01", "to": "2026-03-03", "tz": "UTC"}
@@ -309,6 +313,7 @@ async def test_csv_download_headers(live_server, seeded):
             )
 
 
+@pytest.mark.both_databases
 async def test_an_agent_sees_only_their_own_report(live_server, seeded):
     anna, boris = seeded["anna"], seeded["boris"]
     token = seeded["tokens"]["anna"]

@@ -28,6 +28,7 @@ async def api(server, agent, method, path, body=None):
             return r.status, await r.json()
 
 
+@pytest.mark.both_databases
 async def test_notes_reach_staff_and_never_the_visitor(live_server):
     agent = await live_server.create_agent(name="Anna")
     manager = await live_server.create_agent(name="Boss", role="manager")
@@ -56,6 +57,7 @@ async def test_notes_reach_staff_and_never_the_visitor(live_server):
     await boss.wait_for("message:new", lambda d: d["message"]["text"] == "On it!")
 
 
+@pytest.mark.both_databases
 async def test_transfer_carries_transcript_and_handover_note(live_server):
     anna = await live_server.create_agent(name="Anna")
     ben = await live_server.create_agent(name="Ben")
@@ -105,6 +107,7 @@ async def test_transfer_errors(live_server):
     assert (await live_server.store.get_conversation(conversation_id)).agent_id == anna.id
 
 
+@pytest.mark.both_databases
 async def test_close_with_follow_up_then_mark_done(live_server):
     agent = await live_server.create_agent(name="Anna")
     console, visitor, conversation_id = await open_chat(live_server, agent, name="Maria")
@@ -202,6 +205,7 @@ async def test_breathing_time_delays_the_next_chat(settings, server_factory):
     assert [a.conversation_id for a in await server.router.dispatch()] == [queued["conversation_id"]]
 
 
+@pytest.mark.both_databases
 async def test_visitor_context_and_history(live_server):
     agent = await live_server.create_agent(name="Anna")
     console, visitor, first = await open_chat(live_server, agent, email="maria@example.com",
@@ -223,6 +227,7 @@ async def test_visitor_context_and_history(live_server):
     assert "python" in visitor_info["user_agent"].lower()
 
 
+@pytest.mark.both_databases
 async def test_search_by_text_name_email_and_visibility(live_server):
     anna = await live_server.create_agent(name="Anna")
     ben = await live_server.create_agent(name="Ben")
@@ -243,6 +248,7 @@ async def test_search_by_text_name_email_and_visibility(live_server):
     assert (await api(live_server, anna, "GET", "/api/conversations?from=2000-01-01&to=2000-01-02"))[1]["items"] == []
 
 
+@pytest.mark.both_databases
 async def test_accounts_are_for_managers_and_disabling_closes_consoles(live_server):
     manager = await live_server.create_agent(name="Boss", role="manager")
     agent = await live_server.create_agent(name="Anna")
@@ -301,6 +307,7 @@ async def test_agents_cannot_watch_or_note_foreign_chats(live_server, event):
     assert await live_server.store.list_notes(conversation_id) == []
 
 
+@pytest.mark.both_databases
 async def test_manager_actions_are_audited_without_secrets(live_server):
     manager = await live_server.create_agent(name="Boss", role="manager")
     agent = await live_server.create_agent(name="Anna")

@@ -1,4 +1,5 @@
-"""Two real server processes sharing one Redis and one data directory."""
+"""Two real server processes sharing one Redis and one database (the SQLite file in one data
+directory, or one PostgreSQL schema)."""
 
 from __future__ import annotations
 
@@ -33,7 +34,8 @@ async def two_servers(settings, tmp_path):
     await store.close()
     env = {"CHAT_REDIS_URL": REDIS_URL, "CHAT_REDIS_PREFIX": settings.redis_prefix,
            "CHAT_DATA_DIR": settings.data_dir, "CHAT_QUEUE_WHEN_UNSTAFFED": "true",
-           "CHAT_LIMIT_CHATS_PER_HOUR": "1000", "CHAT_LIMIT_CONNECTIONS_PER_MINUTE": "1000"}
+           "CHAT_LIMIT_CHATS_PER_HOUR": "1000", "CHAT_LIMIT_CONNECTIONS_PER_MINUTE": "1000",
+           "CHAT_DATABASE_URL": settings.database_url}
     servers = [ServerProcess(env, tmp_path / f"server{i}.log") for i in range(2)]
     await asyncio.gather(*(s.start() for s in servers))
     yield servers, agents
@@ -41,6 +43,7 @@ async def two_servers(settings, tmp_path):
         s.stop()
 
 
+@pytest.mark.both_databases
 async def test_racing_processes_never_double_assign_or_lose_a_visitor(two_servers):
     servers, agents = two_servers
     peers: list[Peer] = []

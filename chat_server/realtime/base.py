@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -12,6 +11,7 @@ import socketio
 from redis.exceptions import RedisError
 
 from ..errors import ChatError
+from ..store.database import UNAVAILABLE_ERRORS
 from ..validation import payload
 
 log = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ class ChatNamespace(socketio.AsyncNamespace):
             return {"ok": True, **(result or {})}
         except ChatError as exc:
             return {"ok": False, "error": exc.as_dict()}
-        except (RedisError, sqlite3.OperationalError, OSError) as exc:
+        except (RedisError, *UNAVAILABLE_ERRORS, OSError) as exc:
             log.warning("%s failed, a dependency is down: %s", event, exc)
             return error_ack("unavailable", "The chat service is briefly unavailable; please try again.")
         except Exception:

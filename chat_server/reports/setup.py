@@ -18,7 +18,7 @@ from ..services.auth import AuthService
 from ..services.survey import SurveyQuestion
 from ..store.qa import QaStore
 from ..store.reports import ReportStore
-from ..store.sqlite import SqliteStore
+from ..store.sqlite import SqlStore
 from ..web import manage_pages, reports_api
 from ..web.keys import DASHBOARD, QA, REPORTS
 from .dashboard import DashboardPublisher, DashboardService
@@ -44,7 +44,7 @@ def setup_reports(
     app: web.Application,
     *,
     settings: Settings,
-    store: SqliteStore,
+    store: SqlStore,
     redis: aioredis.Redis,
     keys: Keys,
     clock: Clock,

@@ -8,7 +8,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from ..clock import Clock
-from ..errors import InvalidPayload, Unauthorized
+from ..errors import Conflict, InvalidPayload, Unauthorized
 from ..ids import hash_secret, new_secret
 from ..models import Agent
 from ..store import Store
@@ -51,7 +51,10 @@ class AuthService:
         if await self.store.count_agents() > 0:
             return None
         email, password = "admin@example.com", secrets.token_urlsafe(12)
-        await self.create_agent(email=email, name="Admin", password=password, role="manager")
+        try:
+            await self.create_agent(email=email, name="Admin", password=password, role="manager")
+        except Conflict:
+            return None  # another process starting on the same empty database made it first
         return email, password
 
     async def login(self, email: str, password: str) -> tuple[str, Agent]:

@@ -71,6 +71,8 @@ class Store(Protocol):
 
 
 def create_store(settings: Settings) -> Store:
-    from .sqlite import SqliteStore
+    """SQLite in the data directory, or PostgreSQL when ``database_url`` is a postgresql:// URL."""
+    from .database import create_database
+    from .sqlite import SqlStore
 
-    return SqliteStore(settings.sqlite_path)
+    return SqlStore(create_database(settings))

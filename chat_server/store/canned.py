@@ -1,5 +1,5 @@
 """Storage interfaces for canned replies and the assistant, kept apart from the chat ``Store`` so that
-area stays small. The SQLite implementations share the main store's connection and write lock."""
+area stays small. The implementations share the main store's database and transactions."""
 
 from __future__ import annotations
 
@@ -71,10 +71,10 @@ class AssistantStore(Protocol):
 
 
 def create_canned_stores(store: Store) -> tuple[CannedStore, AssistantStore]:
-    from .sqlite import SqliteStore
+    from .sqlite import SqlStore
     from .sqlite_assistant import SqliteAssistantStore
     from .sqlite_canned import SqliteCannedStore
 
-    if not isinstance(store, SqliteStore):  # pragma: no cover - only SQLite exists today
+    if not isinstance(store, SqlStore):  # pragma: no cover - every database goes through SqlStore
         raise TypeError(f"no canned-reply storage for {type(store).__name__}")
     return SqliteCannedStore(store), SqliteAssistantStore(store)

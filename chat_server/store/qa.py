@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-import aiosqlite
-
-from .sqlite import SqliteStore
+from .database import Row
+from .sqlite import SqlStore
 
 
 @dataclass(frozen=True)
@@ -28,7 +27,7 @@ _SELECT = "SELECT q.*, a.name AS reviewer_name FROM qa_reviews q LEFT JOIN agent
 
 
 class QaStore:
-    def __init__(self, store: SqliteStore) -> None:
+    def __init__(self, store: SqlStore) -> None:
         self.store = store
 
     async def closed_by_agent(self, start: float, end: float) -> dict[str, list[str]]:
@@ -109,7 +108,7 @@ class QaStore:
         return [_review(r) for r in rows]
 
 
-def _review(row: aiosqlite.Row) -> Review:
+def _review(row: Row) -> Review:
     return Review(
         conversation_id=row["conversation_id"],
         agent_id=row["agent_id"],

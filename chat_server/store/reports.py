@@ -1,4 +1,4 @@
-"""Read-only queries behind the reports, on the SqliteStore's connection: each figure comes from
+"""Read-only queries behind the reports, on the chat store's database: each figure comes from
 one named query over the tables the chat, routing, canned-reply and assistant features write."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from collections import defaultdict
 from datetime import UTC, datetime
 
 from ..reports.facts import AgentEvent, ConversationFacts, Participation, QaFact, RatingFact, ReportFacts
-from .sqlite import SqliteStore, survey_answer
+from .sqlite import SqlStore, survey_answer
 
 _IN_RANGE = "c.created_at >= ? AND c.created_at < ?"
 
@@ -15,7 +15,7 @@ _IN_RANGE = "c.created_at >= ? AND c.created_at < ?"
 class ReportStore:
     """Conversations that *started* in [start, end) with their participants, replies and ratings."""
 
-    def __init__(self, store: SqliteStore) -> None:
+    def __init__(self, store: SqlStore) -> None:
         self.store = store
 
     async def facts(self, start: float, end: float) -> ReportFacts:
@@ -130,7 +130,7 @@ class ReportStore:
     async def day_summary(self, start: float, end: float) -> dict[str, float | int | None]:
         """Chats started and ratings given in [start, end): the dashboard's "today"."""
         chats = await self.store._one(
-            "SELECT COUNT(*), SUM(closed_at IS NOT NULL), SUM(status = 'assigned')"
+            "SELECT COUNT(*), COUNT(closed_at), COUNT(CASE WHEN status = 'assigned' THEN 1 END)"
             " FROM conversations WHERE created_at >= ? AND created_at < ?",
             (start, end),
         )

@@ -1,82 +1,58 @@
-"""SQLite store through aiosqlite.
-
-One connection per process owns every write, serialised by a lock; WAL mode and a busy timeout let
-two server processes on one machine share the file. Multi-statement writes run in
-``BEGIN IMMEDIATE`` so the write lock is taken up front and a concurrent writer waits instead of
-failing half-way.
+"""The chat store: one body of SQL over a database adapter (``database.py``), SQLite by default,
+PostgreSQL when several server processes share one database. Multi-statement writes run in one
+transaction (``_write``); see the adapters for how each database serialises writers.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
-import sqlite3
-from collections.abc import AsyncIterator, Iterable
-from contextlib import asynccontextmanager
-from pathlib import Path
+from collections.abc import Iterable
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
-import aiosqlite
-
-from ..errors import AlreadyRated, Conflict, Unavailable
+from ..errors import AlreadyRated, Conflict
 from ..ids import new_id
 from ..models import Agent, Conversation, Message, Rating, Visitor
 from ..services.survey import SurveyAnswer
+from .database import Connection, Database, IntegrityError, Row
 from .migrations import load_migrations
 from .sqlite_assign import AssignStoreMixin
 from .sqlite_workflow import CONVERSATION_SELECT, WorkflowStoreMixin
 
 
-class SqliteStore(WorkflowStoreMixin, AssignStoreMixin):
-    """Transcripts, agents, sessions, visitors and ratings in one SQLite file."""
+class SqlStore(WorkflowStoreMixin, AssignStoreMixin):
+    """Transcripts, agents, sessions, visitors and ratings in SQLite or PostgreSQL."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._db: aiosqlite.Connection | None = None
-        self._lock = asyncio.Lock()
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self.dialect = database.dialect
 
     # -- lifecycle -----------------------------------------------------------------------------
     async def open(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = await aiosqlite.connect(self.path, isolation_level=None)
-        self._db.row_factory = aiosqlite.Row
-        await self._db.execute("PRAGMA journal_mode=WAL")
-        await self._db.execute("PRAGMA busy_timeout=10000")
-        await self._db.execute("PRAGMA foreign_keys=ON")
-        await self._db.execute("PRAGMA synchronous=NORMAL")
+        await self.database.open()
         await self.migrate()
 
     async def close(self) -> None:
-        if self._db is not None:
-            await self._db.close()
-            self._db = None
+        await self.database.close()
 
     @property
-    def db(self) -> aiosqlite.Connection:
-        if self._db is None:
-            raise Unavailable("The database is not available.")
-        return self._db
+    def db(self) -> Database:
+        return self.database
 
-    @asynccontextmanager
-    async def _write(self) -> AsyncIterator[aiosqlite.Connection]:
-        async with self._lock:
-            await self.db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self.db
-            except BaseException:
-                await self.db.execute("ROLLBACK")
-                raise
-            await self.db.execute("COMMIT")
+    def _write(self) -> AbstractAsyncContextManager[Connection]:
+        return self.database.transaction()
 
     async def migrate(self) -> list[int]:
         """Apply pending migrations in order; safe when two processes start together."""
         applied: list[int] = []
         async with self._write() as db:
+            if self.dialect.migration_lock:
+                await db.execute(self.dialect.migration_lock)
             await db.execute(
                 "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT)"
             )
             done = {row[0] for row in await db.execute_fetchall("SELECT version FROM schema_migrations")}
-            for migration in load_migrations("sqlite"):
+            for migration in load_migrations(self.dialect.name):
                 if migration.version in done:
                     continue
                 for statement in migration.statements:
@@ -89,9 +65,9 @@ class SqliteStore(WorkflowStoreMixin, AssignStoreMixin):
         return applied
 
     async def ping(self) -> None:
-        await self.db.execute_fetchall("SELECT 1")
+        await self.database.ping()
 
-    async def _one(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
+    async def _one(self, sql: str, params: Iterable[Any] = ()) -> Row | None:
         rows = await self.db.execute_fetchall(sql, tuple(params))
         return rows[0] if rows else None
 
@@ -107,7 +83,7 @@ class SqliteStore(WorkflowStoreMixin, AssignStoreMixin):
                     " VALUES (?, ?, ?, ?, ?, ?, ?)",
                     (agent_id, email, name, role, password_hash, capacity, now),
                 )
-        except sqlite3.IntegrityError:
+        except IntegrityError:
             raise Conflict(f"An account with email {email} exists already.") from None
         agent = await self.get_agent(agent_id)
         assert agent is not None
@@ -213,7 +189,7 @@ class SqliteStore(WorkflowStoreMixin, AssignStoreMixin):
             return None
         return await self._conversation(row, with_messages)
 
-    async def _conversation(self, row: aiosqlite.Row, with_messages: bool) -> Conversation:
+    async def _conversation(self, row: Row, with_messages: bool) -> Conversation:
         messages = await self.messages_after(row["id"], 0) if with_messages else []
         return _conversation_row(row, messages, await self.get_rating(row["id"]))
 
@@ -267,8 +243,8 @@ class SqliteStore(WorkflowStoreMixin, AssignStoreMixin):
             if cursor.rowcount != 1:
                 return False
             await db.execute(
-                "INSERT OR IGNORE INTO conversation_agents (conversation_id, agent_id, joined_at)"
-                " VALUES (?, ?, ?)",
+                "INSERT INTO conversation_agents (conversation_id, agent_id, joined_at)"
+                " VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                 (conversation_id, agent_id, now),
             )
         return True
@@ -300,6 +276,9 @@ class SqliteStore(WorkflowStoreMixin, AssignStoreMixin):
         """Store a message with the next seq. Returns (message, created); a known client_id
         returns the stored copy with created=False."""
         async with self._write() as db:
+            if self.dialect.for_update:  # PostgreSQL: one writer per conversation from here on
+                await db.execute("SELECT 1 FROM conversations WHERE id = ?" + self.dialect.for_update,
+                                 (conversation_id,))
             if client_id is not None:
                 existing = await self._find_by_client_id(conversation_id, author_kind, client_id)
                 if existing is not None:
@@ -355,7 +334,7 @@ class SqliteStore(WorkflowStoreMixin, AssignStoreMixin):
                     (conversation_id, score, comment, now, scale, a and a.key, a and a.kind, a and a.question,
                      a and a.answer, a and a.label),
                 )
-        except sqlite3.IntegrityError:
+        except IntegrityError:
             raise AlreadyRated("This conversation has been rated already.") from None
         return Rating(conversation_id, score, comment, now, scale, survey)
 
@@ -367,7 +346,7 @@ class SqliteStore(WorkflowStoreMixin, AssignStoreMixin):
                       survey_answer(row))
 
 
-def survey_answer(row: aiosqlite.Row) -> SurveyAnswer | None:
+def survey_answer(row: Row) -> SurveyAnswer | None:
     """The survey_* columns of a ratings row (migration 0007) as an answer, or None."""
     if row["survey_key"] is None:
         return None
@@ -375,7 +354,7 @@ def survey_answer(row: aiosqlite.Row) -> SurveyAnswer | None:
                         row["survey_label"])
 
 
-def _agent(row: aiosqlite.Row) -> Agent:
+def _agent(row: Row) -> Agent:
     return Agent(
         id=row["id"],
         email=row["email"],
@@ -389,7 +368,7 @@ def _agent(row: aiosqlite.Row) -> Agent:
     )
 
 
-def _message(row: aiosqlite.Row) -> Message:
+def _message(row: Row) -> Message:
     return Message(
         id=row["id"],
         conversation_id=row["conversation_id"],
@@ -403,7 +382,7 @@ def _message(row: aiosqlite.Row) -> Message:
     )
 
 
-def _conversation_row(row: aiosqlite.Row, messages: list[Message], rating: Rating | None) -> Conversation:
+def _conversation_row(row: Row, messages: list[Message], rating: Rating | None) -> Conversation:
     return Conversation(
         id=row["id"],
         visitor_id=row["visitor_id"],

@@ -1,16 +1,14 @@
-"""The positive-language assistant's rule sets and per-agent daily counters in SQLite."""
+"""The positive-language assistant's rule sets and per-agent daily counters."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
-
-import aiosqlite
 
 from ..canned_models import AssistantRule, FeedbackRow, RuleDraft
 from ..errors import Conflict, NotFound
 from ..ids import new_id
-from .sqlite import SqliteStore
+from .database import IntegrityError, Row
+from .sqlite import SqlStore
 
 
 def phrase_key(phrase: str) -> str:
@@ -19,7 +17,7 @@ def phrase_key(phrase: str) -> str:
 
 
 class SqliteAssistantStore:
-    def __init__(self, base: SqliteStore) -> None:
+    def __init__(self, base: SqlStore) -> None:
         self.base = base
 
     async def list_rules(self, language: str | None = None) -> list[AssistantRule]:
@@ -55,7 +53,7 @@ class SqliteAssistantStore:
                         by,
                     ),
                 )
-        except sqlite3.IntegrityError:
+        except IntegrityError:
             raise _duplicate(draft) from None
         rule = await self.get_rule(rule_id)
         assert rule is not None
@@ -82,7 +80,7 @@ class SqliteAssistantStore:
                 )
                 if cursor.rowcount != 1:
                     raise NotFound("No such assistant rule.")
-        except sqlite3.IntegrityError:
+        except IntegrityError:
             raise _duplicate(draft) from None
         rule = await self.get_rule(rule_id)
         assert rule is not None
@@ -102,8 +100,8 @@ class SqliteAssistantStore:
         async with self.base._write() as db:
             for d in drafts:
                 cursor = await db.execute(
-                    "INSERT OR IGNORE INTO assistant_rules (id, language, phrase, phrase_key, reframe, note,"
-                    " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO assistant_rules (id, language, phrase, phrase_key, reframe, note,"
+                    " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                     (new_id("p"), d.language, d.phrase, phrase_key(d.phrase), d.reframe, d.note, now),
                 )
                 added += cursor.rowcount
@@ -113,8 +111,10 @@ class SqliteAssistantStore:
         async with self.base._write() as db:
             await db.execute(
                 "INSERT INTO assistant_feedback (agent_id, day, shown, accepted, ignored) VALUES (?, ?, ?, ?, ?)"
-                " ON CONFLICT (agent_id, day) DO UPDATE SET shown = shown + excluded.shown,"
-                " accepted = accepted + excluded.accepted, ignored = ignored + excluded.ignored",
+                " ON CONFLICT (agent_id, day) DO UPDATE"
+                " SET shown = assistant_feedback.shown + excluded.shown,"
+                " accepted = assistant_feedback.accepted + excluded.accepted,"
+                " ignored = assistant_feedback.ignored + excluded.ignored",
                 (agent_id, day, shown, accepted, ignored),
             )
 
@@ -138,7 +138,7 @@ def _duplicate(d: RuleDraft) -> Conflict:
     return Conflict(f"A rule for '{d.phrase}' exists already in language '{d.language}'.", field="phrase")
 
 
-def _rule(row: aiosqlite.Row) -> AssistantRule:
+def _rule(row: Row) -> AssistantRule:
     return AssistantRule(
         language=row["language"],
         phrase=row["phrase"],

@@ -1,13 +1,10 @@
-"""Canned replies in SQLite: current rows, every version, usage. Shares the main store's connection and
-write lock, so a reply and its version row are always written in one transaction."""
+"""Canned replies: current rows, every version, usage. Shares the main store's database, so a reply
+and its version row are always written in one transaction."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from typing import Any
-
-import aiosqlite
 
 from ..canned_models import (
     NO_USAGE,
@@ -22,7 +19,8 @@ from ..canned_models import (
 )
 from ..errors import DuplicateShortcut, NotFound, VersionConflict
 from ..ids import new_id
-from .sqlite import SqliteStore
+from .database import Connection, IntegrityError, Row
+from .sqlite import SqlStore
 
 _USAGE_COLUMNS = """
  (SELECT COUNT(*) FROM canned_response_usage u WHERE u.canned_response_id = r.id) AS usage_count,
@@ -40,7 +38,7 @@ _CONTENT = "shortcut, title, text, category, language, scope, department, owner_
 
 
 class SqliteCannedStore:
-    def __init__(self, base: SqliteStore) -> None:
+    def __init__(self, base: SqlStore) -> None:
         self.base = base
 
     # -- reading -------------------------------------------------------------------------------
@@ -102,7 +100,7 @@ class SqliteCannedStore:
     ) -> CannedResponse:
         """Save a new version (also brings a deleted reply back when reverting)."""
         async with self.base._write() as db:
-            row = await _current(db, reply_id)
+            row = await _current(db, reply_id, self.base.dialect.for_update)
             if expected_version is not None and row["version"] != expected_version:
                 raise VersionConflict(
                     f"This reply was changed by someone else (now version {row['version']}); reload and retry.",
@@ -113,7 +111,7 @@ class SqliteCannedStore:
 
     async def delete(self, reply_id: str, *, by: Actor | None, now: float) -> None:
         async with self.base._write() as db:
-            row = await _current(db, reply_id)
+            row = await _current(db, reply_id, self.base.dialect.for_update)
             if row["deleted_at"] is not None:
                 raise NotFound("No such canned reply.")
             await _mark_deleted(db, row, by, now)
@@ -125,7 +123,9 @@ class SqliteCannedStore:
         live replies the file does not mention."""
         created = updated = unchanged = deleted = 0
         async with self.base._write() as db:
-            rows = await db.execute_fetchall("SELECT * FROM canned_responses WHERE deleted_at IS NULL")
+            rows = await db.execute_fetchall(
+                "SELECT * FROM canned_responses WHERE deleted_at IS NULL" + self.base.dialect.for_update
+            )
             existing = {_key(_row_draft(r)): r for r in rows}
             seen: set[tuple[str, ...]] = set()
             for draft in drafts:
@@ -150,7 +150,8 @@ class SqliteCannedStore:
         """Claim a one-time job; False when it ran before (here or in another process)."""
         async with self.base._write() as db:
             cursor = await db.execute(
-                "INSERT OR IGNORE INTO canned_seed_log (name, done_at) VALUES (?, ?)", (name, now)
+                "INSERT INTO canned_seed_log (name, done_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                (name, now),
             )
         return cursor.rowcount == 1
 
@@ -169,7 +170,7 @@ class SqliteCannedStore:
         rows = await self.base.db.execute_fetchall(
             "SELECT u.agent_id, a.name, COUNT(*) AS n, MAX(u.used_at) AS last FROM canned_response_usage u"
             " LEFT JOIN agents a ON a.id = u.agent_id WHERE u.canned_response_id = ?"
-            " GROUP BY u.agent_id ORDER BY n DESC, a.name",
+            " GROUP BY u.agent_id, a.name ORDER BY n DESC, a.name",
             (reply_id,),
         )
         return [AgentUsage(r["agent_id"], r["name"], r["n"], r["last"]) for r in rows]
@@ -185,15 +186,17 @@ def _key(d: CannedDraft) -> tuple[str, ...]:
     return (d.language, d.scope, d.scope_key, d.shortcut)
 
 
-async def _current(db: aiosqlite.Connection, reply_id: str) -> aiosqlite.Row:
-    rows = list(await db.execute_fetchall("SELECT * FROM canned_responses WHERE id = ?", (reply_id,)))
+async def _current(db: Connection, reply_id: str, for_update: str) -> Row:
+    """The reply's row, locked until the transaction ends where the database locks rows."""
+    sql = "SELECT * FROM canned_responses WHERE id = ?" + for_update
+    rows = list(await db.execute_fetchall(sql, (reply_id,)))
     if not rows:
         raise NotFound("No such canned reply.")
     return rows[0]
 
 
 async def _insert(
-    db: aiosqlite.Connection, reply_id: str, d: CannedDraft, by: Actor | None, now: float, *, action: str
+    db: Connection, reply_id: str, d: CannedDraft, by: Actor | None, now: float, *, action: str
 ) -> None:
     try:
         await db.execute(
@@ -201,13 +204,13 @@ async def _insert(
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
             (reply_id, *content_tuple(d), d.scope_key, now, now),
         )
-    except sqlite3.IntegrityError:
+    except IntegrityError:
         raise _duplicate(d) from None
     await _snapshot(db, reply_id, 1, d, by, now, action, None)
 
 
 async def _save(
-    db: aiosqlite.Connection,
+    db: Connection,
     reply_id: str,
     version: int,
     d: CannedDraft,
@@ -223,12 +226,12 @@ async def _save(
             " deleted_at = NULL WHERE id = ?",
             (*content_tuple(d), d.scope_key, version, now, reply_id),
         )
-    except sqlite3.IntegrityError:
+    except IntegrityError:
         raise _duplicate(d) from None
     await _snapshot(db, reply_id, version, d, by, now, action, reverted_from)
 
 
-async def _mark_deleted(db: aiosqlite.Connection, row: aiosqlite.Row, by: Actor | None, now: float) -> None:
+async def _mark_deleted(db: Connection, row: Row, by: Actor | None, now: float) -> None:
     version = row["version"] + 1
     await db.execute(
         "UPDATE canned_responses SET deleted_at = ?, updated_at = ?, version = ? WHERE id = ?",
@@ -238,7 +241,7 @@ async def _mark_deleted(db: aiosqlite.Connection, row: aiosqlite.Row, by: Actor 
 
 
 async def _snapshot(
-    db: aiosqlite.Connection,
+    db: Connection,
     reply_id: str,
     version: int,
     d: CannedDraft,
@@ -288,7 +291,7 @@ def _row_draft(row: Any) -> CannedDraft:
     )
 
 
-def _reply(row: aiosqlite.Row) -> CannedResponse:
+def _reply(row: Row) -> CannedResponse:
     usage = UsageSummary(
         count=row["usage_count"],
         last_used_at=row["last_used_at"],
@@ -307,7 +310,7 @@ def _reply(row: aiosqlite.Row) -> CannedResponse:
     )
 
 
-def _version(row: aiosqlite.Row) -> CannedVersion:
+def _version(row: Row) -> CannedVersion:
     return CannedVersion(
         *content_tuple(_row_draft(row)),  # type: ignore[arg-type]
         canned_response_id=row["canned_response_id"],

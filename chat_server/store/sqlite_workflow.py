@@ -1,19 +1,20 @@
-"""SQLite storage for the team workflow: notes, transfers, follow-ups, visitor history, search and
-account settings. Mixed into ``SqliteStore``; shares its connection and write lock."""
+"""Storage for the team workflow: notes, transfers, follow-ups, visitor history, search and account
+settings. Mixed into ``SqlStore``; shares its database and transactions."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from typing import TYPE_CHECKING, Any
 
 from ..ids import new_id
 from ..models import Agent, Conversation, FollowUp, Note
+from .database import Row
+from .dialects import search_terms
 
 if TYPE_CHECKING:
-    from .sqlite import SqliteStore
+    from .sqlite import SqlStore
 
-    _Base = SqliteStore
+    _Base = SqlStore
 else:
     _Base = object
 
@@ -53,7 +54,8 @@ class WorkflowStoreMixin(_Base):
             if cursor.rowcount != 1:
                 return False
             await db.execute(
-                "INSERT OR IGNORE INTO conversation_agents (conversation_id, agent_id, joined_at) VALUES (?, ?, ?)",
+                "INSERT INTO conversation_agents (conversation_id, agent_id, joined_at) VALUES (?, ?, ?)"
+                " ON CONFLICT DO NOTHING",
                 (conversation_id, to_agent, now),
             )
         return True
@@ -111,8 +113,9 @@ class WorkflowStoreMixin(_Base):
 
     async def count_earlier_conversations(self, visitor_id: str, email: str | None) -> int:
         row = await self._one(
-            "SELECT COUNT(*) FROM conversations WHERE visitor_id = ? OR (? IS NOT NULL AND visitor_email = ?)",
-            (visitor_id, email, email),
+            # visitor_email = NULL is never true: no email, no match by email
+            "SELECT COUNT(*) FROM conversations WHERE visitor_id = ? OR visitor_email = ?",
+            (visitor_id, email),
         )
         return int(row[0]) if row else 0
 
@@ -165,9 +168,9 @@ class WorkflowStoreMixin(_Base):
     ) -> list[Conversation]:
         """Earlier conversations of the same browser (visitor token) or the same email."""
         rows = await self.db.execute_fetchall(
-            CONVERSATION_SELECT + " WHERE c.id != ? AND (c.visitor_id = ? OR (? IS NOT NULL AND"
-            " c.visitor_email = ?)) ORDER BY c.created_at DESC LIMIT ?",
-            (exclude_id, visitor_id, email, email, limit),
+            CONVERSATION_SELECT + " WHERE c.id != ? AND (c.visitor_id = ? OR c.visitor_email = ?)"
+            " ORDER BY c.created_at DESC LIMIT ?",
+            (exclude_id, visitor_id, email, limit),
         )
         return [await self._conversation(r, True) for r in rows]
 
@@ -186,12 +189,12 @@ class WorkflowStoreMixin(_Base):
         where: list[str] = []
         params: list[Any] = []
         if q:
+            like = f"{self.dialect.ilike} ? ESCAPE '\\'"
             where.append(
-                "(c.id IN (SELECT m.conversation_id FROM messages m JOIN messages_fts f ON f.rowid = m.rowid"
-                " WHERE messages_fts MATCH ?) OR c.visitor_name LIKE ? ESCAPE '\\' OR c.visitor_email LIKE ? ESCAPE '\\')"
+                f"(c.id IN ({self.dialect.message_search}) OR c.visitor_name {like} OR c.visitor_email {like})"
             )
-            like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            params += [_fts_query(q), like, like]
+            pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            params += [search_terms(self.dialect, q), pattern, pattern]
         if visitor_email:
             where.append("c.visitor_email = ?")
             params.append(visitor_email)
@@ -234,6 +237,8 @@ class WorkflowStoreMixin(_Base):
         if unknown:
             raise ValueError(f"unknown agent fields {unknown}")
         values = {k: json.dumps(list(v)) if k in ("departments", "languages") else v for k, v in fields.items()}
+        if "disabled" in values:  # an INTEGER column in both databases
+            values["disabled"] = int(values["disabled"])
         if values:
             async with self._write() as db:
                 sets = ", ".join(f"{k} = ?" for k in values)
@@ -248,13 +253,7 @@ class WorkflowStoreMixin(_Base):
             await db.execute("DELETE FROM agent_sessions WHERE agent_id = ?", (agent_id,))
 
 
-def _fts_query(q: str) -> str:
-    """Each word as a quoted prefix term: user text never becomes FTS syntax."""
-    words = [w.replace('"', '""') for w in q.split() if w]
-    return " ".join(f'"{w}"*' for w in words) or '""'
-
-
-def _follow_up(r: sqlite3.Row) -> FollowUp:
+def _follow_up(r: Row) -> FollowUp:
     return FollowUp(r["id"], r["conversation_id"], r["agent_id"], r["due_date"], r["note"], r["created_at"],
                     r["done_at"], r["done_by"], r["visitor_name"])
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 from redis.exceptions import RedisError
 
 from ..errors import ChatError
+from ..store.database import UNAVAILABLE_ERRORS
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
             raise
         code = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}.get(exc.status, "http_error")
         return json_error(exc.status, code, exc.reason)
-    except (RedisError, sqlite3.OperationalError) as exc:
+    except (RedisError, *UNAVAILABLE_ERRORS) as exc:
         log.warning("%s %s failed, a dependency is down: %s", request.method, request.path, exc)
         return json_error(503, "unavailable", "The chat service is briefly unavailable; please try again.")
     except Exception:

@@ -1,0 +1,146 @@
+"""The database adapter under the stores: the handful of operations they use, for SQLite (aiosqlite)
+and PostgreSQL (asyncpg, in postgres.py), so the stores hold one body of SQL for both.
+
+The operations keep aiosqlite's names (``execute`` returning something with ``rowcount``,
+``execute_fetchall``) so the stores read as before. Rows support ``row["column"]`` and ``row[0]``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import aiosqlite
+import asyncpg
+
+from ..config import Settings
+from ..errors import Unavailable
+from .dialects import SQLITE, Dialect
+
+WAL_ATTEMPTS = 40
+Row = Any  # aiosqlite.Row or asyncpg.Record: both index by name and by position
+Params = Iterable[Any]
+
+
+class IntegrityError(Exception):
+    """A unique, foreign-key or check constraint refused a write, whichever database said so."""
+
+
+# Errors meaning "the database is not answering right now": callers turn them into a 503 / an
+# ``unavailable`` ack instead of a crash.
+UNAVAILABLE_ERRORS: tuple[type[BaseException], ...] = (
+    sqlite3.OperationalError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.OperatorInterventionError,  # shutting down, restarting, not accepting connections yet
+    asyncpg.TooManyConnectionsError,
+    ConnectionError,
+    TimeoutError,
+)
+
+
+@dataclass(frozen=True)
+class Result:
+    rowcount: int
+
+
+class Connection(Protocol):
+    async def execute(self, sql: str, params: Params = ()) -> Result: ...
+    async def execute_fetchall(self, sql: str, params: Params = ()) -> Sequence[Row]: ...
+
+
+class Database(Connection, Protocol):
+    """Reads go straight to the database; writes go through ``transaction()``."""
+
+    dialect: Dialect
+
+    async def open(self) -> None: ...
+    async def close(self) -> None: ...
+    async def ping(self) -> None: ...
+    def transaction(self) -> AbstractAsyncContextManager[Connection]: ...
+
+
+class SqliteDatabase:
+    """One connection per process owns every write, serialised by a lock; WAL mode and a busy timeout
+    let two server processes on one machine share the file. Transactions run in ``BEGIN IMMEDIATE``
+    so the write lock is taken up front and a concurrent writer waits instead of failing half-way."""
+
+    dialect = SQLITE
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._db: aiosqlite.Connection | None = None
+        self._lock = asyncio.Lock()
+
+    async def open(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = await aiosqlite.connect(self.path, isolation_level=None)
+        self._db.row_factory = aiosqlite.Row
+        await self._db.execute("PRAGMA busy_timeout=10000")
+        await self._wal()
+        await self._db.execute("PRAGMA foreign_keys=ON")
+        await self._db.execute("PRAGMA synchronous=NORMAL")
+
+    async def _wal(self) -> None:
+        """Switch a new file to WAL. Two processes doing it at the same instant deadlock, and SQLite
+        then fails one at once instead of waiting (busy_timeout does not apply): try again."""
+        for attempt in range(WAL_ATTEMPTS):
+            try:
+                await self.db.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError:
+                if attempt == WAL_ATTEMPTS - 1:
+                    raise
+                await asyncio.sleep(0.05)
+
+    async def close(self) -> None:
+        if self._db is not None:
+            await self._db.close()
+            self._db = None
+
+    @property
+    def db(self) -> aiosqlite.Connection:
+        if self._db is None:
+            raise Unavailable("The database is not available.")
+        return self._db
+
+    async def ping(self) -> None:
+        await self.db.execute_fetchall("SELECT 1")
+
+    async def execute(self, sql: str, params: Params = ()) -> Result:
+        try:
+            cursor = await self.db.execute(sql, tuple(params))
+        except sqlite3.IntegrityError as exc:
+            raise IntegrityError(str(exc)) from exc
+        return Result(cursor.rowcount)
+
+    async def execute_fetchall(self, sql: str, params: Params = ()) -> Sequence[Row]:
+        try:
+            return await self.db.execute_fetchall(sql, tuple(params))  # type: ignore[return-value]
+        except sqlite3.IntegrityError as exc:  # an INSERT/UPDATE ... RETURNING
+            raise IntegrityError(str(exc)) from exc
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Connection]:
+        async with self._lock:
+            await self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self
+            except BaseException:
+                await self.db.execute("ROLLBACK")
+                raise
+            await self.db.execute("COMMIT")
+
+
+def create_database(settings: Settings) -> Database:
+    """PostgreSQL for a ``postgresql://`` URL, else the SQLite file (settings validated the URL)."""
+    if settings.uses_postgres:
+        from .postgres import PostgresDatabase
+
+        return PostgresDatabase(settings.database_url)
+    return SqliteDatabase(settings.sqlite_path)

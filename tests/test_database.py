@@ -1,0 +1,123 @@
+"""The database layer on SQLite and PostgreSQL: migrations, concurrent writers in two stores (two
+connections or pools, as two processes have), and clear errors for a bad or unreachable database."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+
+import pytest
+
+from chat_server.config import ConfigError, Settings, load_settings
+from chat_server.store import create_store
+from chat_server.store.migrations import load_migrations
+from chat_server.store.postgres import number_placeholders
+from chat_server.store.sqlite import SqlStore
+
+from .conftest import REDIS_URL
+from .processes import ROOT, free_port
+
+pytestmark = pytest.mark.both_databases
+
+
+async def open_stores(settings: Settings, count: int) -> list[SqlStore]:
+    stores = [create_store(settings) for _ in range(count)]
+    await asyncio.gather(*(s.open() for s in stores))  # both migrate at once, as two processes do
+    return stores  # type: ignore[return-value]
+
+
+async def applied(store: SqlStore) -> list[tuple[int, str]]:
+    rows = await store.db.execute_fetchall("SELECT version, name FROM schema_migrations ORDER BY version")
+    return [(r[0], r[1]) for r in rows]
+
+
+async def test_migrations_apply_once_even_when_two_migrators_race(settings):
+    first, second = await open_stores(settings, 2)
+    try:
+        expected = [(m.version, m.name) for m in load_migrations("sqlite")]
+        assert await applied(first) == expected
+        assert await first.migrate() == [] and await second.migrate() == []  # running again is a no-op
+        assert await applied(second) == expected
+    finally:
+        await asyncio.gather(first.close(), second.close())
+
+
+async def test_two_processes_starting_on_an_empty_database_make_one_first_manager(settings):
+    from chat_server.clock import Clock
+    from chat_server.services.auth import AuthService
+
+    one, two = await open_stores(settings, 2)
+    try:
+        made = await asyncio.gather(*(AuthService(s, Clock(), 1).ensure_first_manager() for s in (one, two)))
+        assert sorted(m is None for m in made) == [False, True]  # one prints the password, neither crashes
+        assert await one.count_agents() == 1
+    finally:
+        await asyncio.gather(one.close(), two.close())
+
+
+def test_both_dialects_have_the_same_migrations():
+    sqlite = [(m.version, m.name) for m in load_migrations("sqlite")]
+    assert sqlite == [(m.version, m.name) for m in load_migrations("postgres")]
+    assert [v for v, _ in sqlite] == list(range(1, len(sqlite) + 1))
+
+
+async def test_two_stores_appending_to_one_conversation_get_unique_consecutive_seqs(settings):
+    one, two = await open_stores(settings, 2)
+    try:
+        visitor = await one.create_visitor("token-hash", 1.0)
+        conversation = await one.create_conversation(
+            visitor_id=visitor.id, name=None, email=None, page_url=None, first_text="hi", client_id=None,
+            now=1.0,
+        )
+
+        async def send(store: SqlStore, i: int, client_id: str | None = None) -> tuple[int, bool]:
+            message, created = await store.append_message(
+                conversation.id, author_kind="visitor", author_id=visitor.id, author_name=None,
+                text=f"m{i}", client_id=client_id, now=2.0 + i,
+            )
+            return message.seq, created
+
+        sends = [send(one if i % 2 else two, i, f"c{i}") for i in range(40)]
+        # The same client_id through both stores at once: stored once, both get the stored copy.
+        sends += [send(one, 100, "same"), send(two, 101, "same")]
+        results = await asyncio.gather(*sends)
+        same = results[40:]
+        assert same[0][0] == same[1][0] and sorted(created for _, created in same) == [False, True]
+        assert sorted([seq for seq, _ in results[:40]] + [same[0][0]]) == list(range(2, 43))
+        stored = await two.messages_after(conversation.id, 0)
+        assert [m.seq for m in stored] == list(range(1, 43))
+        assert len({m.client_id for m in stored if m.client_id}) == 41
+        assert (await one.get_conversation(conversation.id)).last_seq == 42  # type: ignore[union-attr]
+    finally:
+        await asyncio.gather(one.close(), two.close())
+
+
+def test_placeholders_are_numbered_outside_literals():
+    sql = "SELECT '?', x FROM t WHERE a = ? AND b LIKE ? ESCAPE '\\' AND c = 'it''s ?' AND d = ?"
+    assert number_placeholders(sql) == (
+        "SELECT '?', x FROM t WHERE a = $1 AND b LIKE $2 ESCAPE '\\' AND c = 'it''s ?' AND d = $3"
+    )
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["mysql://db/chat", "sqlite://relative.db", "postgresql://u:s3cret@host:notaport/chat",
+     "postgresql://host/"],
+)
+def test_a_bad_database_url_is_a_clear_config_error(url):
+    with pytest.raises(ConfigError, match="database_url") as error:
+        load_settings(env={}, database_url=url)
+    assert "s3cret" not in str(error.value)
+
+
+def test_an_unreachable_postgresql_stops_start_up_with_one_clear_line(tmp_path):
+    url = f"postgresql://postgres@127.0.0.1:{free_port()}/test"
+    env = {**os.environ, "CHAT_DATABASE_URL": url, "CHAT_REDIS_URL": REDIS_URL,
+           "CHAT_DATA_DIR": str(tmp_path), "CHAT_PORT": str(free_port())}
+    done = subprocess.run([sys.executable, "-m", "chat_server", "run"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode != 0
+    assert f"Error: Cannot connect to PostgreSQL at 127.0.0.1:{url.split(':')[-1]}" in done.stderr
+    assert "Traceback" not in done.stderr
