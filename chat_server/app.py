@@ -16,7 +16,7 @@ from .clock import Clock
 from .config import Settings
 from .realtime.agent import AgentNamespace
 from .realtime.events import Events
-from .realtime.redis_manager import WatchedRedisManager
+from .realtime.redis_manager import PeerAwareRedisManager
 from .realtime.visitor import VisitorNamespace
 from .redis_backend.connect import manager_url, redis_client
 from .redis_backend.embedded import EmbeddedRedis
@@ -58,6 +58,8 @@ MAX_BODY_BYTES = 256 * 1024
 # would let one client make the server parse megabytes per event.
 MAX_FRAME_BYTES = 64 * 1024
 SWEEP_INTERVAL_S = 2.0
+# How long a starting process waits for the others to acknowledge it before accepting connections.
+JOIN_TIMEOUT_S = 3.0
 
 
 def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Application:
@@ -69,7 +71,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
 
     sio = socketio.AsyncServer(
         async_mode="aiohttp",
-        client_manager=WatchedRedisManager(manager_url(redis_url), channel=keys.socketio_channel),
+        client_manager=PeerAwareRedisManager(manager_url(redis_url), channel=keys.socketio_channel),
         cors_allowed_origins="*" if "*" in settings.allowed_origins else list(settings.allowed_origins),
         max_http_buffer_size=MAX_FRAME_BYTES,
     )
@@ -138,7 +140,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     assistant_api.setup(app)
     widget_api.setup(app)
     app.on_shutdown.append(_close_sockets)
-    app.cleanup_ctx.extend([_redis_ctx, _store_ctx, _canned_seed_ctx, _sweeper_ctx, _line_ctx])
+    app.cleanup_ctx.extend([_redis_ctx, _store_ctx, _canned_seed_ctx, _pubsub_ctx, _sweeper_ctx, _line_ctx])
     setup_reports(
         app, settings=settings, store=store, redis=redis, keys=keys, clock=clock,  # type: ignore[arg-type]
         events=events, auth=auth, sio=sio,
@@ -178,6 +180,20 @@ async def _canned_seed_ctx(app: web.Application) -> AsyncIterator[None]:
     """Load the starter canned replies and assistant rules on first start (canned_responses/)."""
     canned, assistant = app[CANNED], app[ASSISTANT]
     await ensure_seeded(canned.store, assistant.store, app[CLOCK], canned.limits)
+    yield
+
+
+def _start_listener(sio: socketio.AsyncServer) -> None:
+    if not sio.manager_initialized:
+        sio.manager_initialized = True
+        sio.manager.initialize()
+
+
+async def _pubsub_ctx(app: web.Application) -> AsyncIterator[None]:
+    """Listen for other processes' events before accepting connections, and let them know we are
+    here (they publish only while someone else listens: realtime/redis_manager.py)."""
+    _start_listener(app[SIO])
+    await app[SIO].manager.join(JOIN_TIMEOUT_S)
     yield
 
 
@@ -237,10 +253,7 @@ async def _stop(task: asyncio.Task[None], stop: asyncio.Event) -> None:
 async def sweep_once(app: web.Application) -> None:
     """One pass of the periodic housekeeping; tests call it directly with a fake clock."""
     sio = app[SIO]
-    if not sio.manager_initialized:
-        # Listen from the start, not from the first client: /healthz must be able to tell.
-        sio.manager_initialized = True
-        sio.manager.initialize()
+    _start_listener(sio)  # normally done at start-up already; /healthz must be able to tell
     await sio.manager.probe()
     presence = app[PRESENCE]
     if not await presence.processes.heartbeat():

@@ -57,6 +57,23 @@ async def test_two_processes_starting_on_an_empty_database_make_one_first_manage
         await asyncio.gather(one.close(), two.close())
 
 
+async def test_two_processes_seeding_an_empty_library_at_once_load_it_once(settings):
+    from chat_server.clock import Clock
+    from chat_server.services.canned_fields import Limits
+    from chat_server.services.canned_seed import ensure_seeded
+    from chat_server.store.canned import create_canned_stores
+
+    one, two = await open_stores(settings, 2)
+    try:
+        pairs = [create_canned_stores(s) for s in (one, two)]
+        limits = Limits(text_max=settings.max_message_length, departments=tuple(d.key for d in settings.departments))
+        results = await asyncio.gather(*(ensure_seeded(c, a, Clock(), limits) for c, a in pairs))
+        total = await pairs[0][0].count_all()
+        assert total > 0 and sum(r.replies for r in results) == total  # each reply made once, no crash
+    finally:
+        await asyncio.gather(one.close(), two.close())
+
+
 def test_both_dialects_have_the_same_migrations():
     sqlite = [(m.version, m.name) for m in load_migrations("sqlite")]
     assert sqlite == [(m.version, m.name) for m in load_migrations("postgres")]

@@ -170,3 +170,23 @@ async def test_control_characters_are_stripped(live_server):
     ack = await visitor.call("chat:start", {"text": "hi\x00\x07 there\u202e", "name": "Ma\x1bria"})
     conversation = await live_server.store.get_conversation(ack["conversation_id"], with_messages=True)
     assert conversation.messages[0].text.startswith("hi there") and conversation.visitor_name == "Maria"
+
+
+async def test_budgets_spent_together_refuse_together_and_count_nothing_when_refused(redis_client, redis_prefix):
+    from chat_server.errors import RateLimited
+    from chat_server.security.ratelimit import Limit, Limits, RateLimiter
+
+    per_visitor, per_ip = Limit("msgs", 2, 60), Limit("msgs-ip", 3, 60)
+    limiter = RateLimiter(redis_client, redis_prefix, Limits(*[per_visitor] * 7))
+    for visitor in ("v1", "v1", "v2"):
+        await limiter.hit_each((per_visitor, visitor), (per_ip, "ip"))
+    with pytest.raises(RateLimited):
+        await limiter.hit_each((per_visitor, "v1"), (per_ip, "other-ip"))  # v1 is spent
+    with pytest.raises(RateLimited):
+        await limiter.hit_each((per_visitor, "v3"), (per_ip, "ip"))  # the address is spent
+    assert int(await redis_client.get(f"{redis_prefix}:rl:msgs-ip:other-ip") or 0) == 0
+    assert int(await redis_client.get(f"{redis_prefix}:rl:msgs:v3") or 0) == 0
+    await limiter.check(per_visitor, "v2")  # a peek counts nothing either
+    await limiter.hit(per_visitor, "v2")
+    with pytest.raises(RateLimited):
+        await limiter.check(per_visitor, "v2")

@@ -9,17 +9,24 @@ not come back for a while the subscription is torn down so the library resubscri
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import json
 import logging
 import time
 from collections.abc import AsyncIterator
 from typing import Any
 
 import socketio
+from engineio import packet as eio_packet
+from socketio import packet
 
 log = logging.getLogger(__name__)
 PROBE = "chat_probe"
 DEAF_AFTER_S = 10.0
+HELLO = "chat_hello"
+HELLO_ACK = "chat_hello_ack"
+ALONE_PROBE_S = 5.0  # two sweeps and a bit: how fresh our own probe must be to trust "alone"
 
 
 class WatchedRedisManager(socketio.AsyncRedisManager):
@@ -48,3 +55,149 @@ class WatchedRedisManager(socketio.AsyncRedisManager):
                 await self.pubsub.aclose()
             self.connected = False
         return self.healthy
+
+
+
+class PeerAwareRedisManager(WatchedRedisManager):
+    """Publishes an emit to Redis only when another process listens on the channel.
+
+    A process alone on its Redis (the usual single-process install) would otherwise pay, per emit,
+    a JSON dump and ``PUBLISH``, then read its own message back and drop it: about half the CPU of
+    a chat message (docs/performance.md). Local clients are always emitted to directly.
+
+    Knowing who listens:
+
+    - ``PUBSUB NUMSUB`` on the channel, minus this process, after each (re)subscribe and then at
+      every sweep (``probe``). Unknown (not subscribed yet, Redis error, own probe not back within
+      5 s) counts as "not alone", so the failure mode is publishing, never dropping.
+    - A process that has just subscribed publishes a hello; everyone already listening switches to
+      publishing on receipt and answers with an ack. ``join`` waits (bounded) for the acks of every
+      process counted by its NUMSUB, and the app awaits it before it accepts connections, so no
+      client of the new process can be in a room before the others publish to it. A NUMSUB reply
+      that was asked before the latest hello/ack never lowers the count (replies and hellos arrive
+      on different connections, in either order).
+    - What remains: a resubscribe after a Redis outage whose hello reaches a peer that is itself
+      still resubscribing; the peers' NUMSUB at the next sweep (2 s) repairs it, and events during
+      an outage were not delivered before either.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.others: int | None = None  # other processes listening; None = unknown
+        self.subscribed = False
+        self._peer_seen_at = 0.0
+        self._acks_expected = 0
+        self._acks = 0
+        self._joined = asyncio.Event()
+
+    @property
+    def alone(self) -> bool:
+        # NUMSUB minus one is only "the others" while this process surely listens: its own probe
+        # (sent every sweep) must have come back lately, else count as not alone.
+        fresh = time.monotonic() - self.last_probe_seen < ALONE_PROBE_S
+        return self.subscribed and self.others == 0 and fresh
+
+    async def emit(self, event: str, data: Any, namespace: str | None = None, room: Any = None,
+                   skip_sid: Any = None, callback: Any = None, to: Any = None, **kwargs: Any) -> Any:
+        if self.alone and callback is None:
+            return await self._emit_here(event, data, namespace or "/", to or room, skip_sid)
+        return await super().emit(event, data, namespace=namespace, room=room, skip_sid=skip_sid,
+                                  callback=callback, to=to, **kwargs)
+
+    async def _emit_here(self, event: str, data: Any, namespace: str, room: Any, skip_sid: Any) -> None:
+        """python-socketio's local emit (AsyncManager.emit) without a task per recipient: our rooms
+        hold a socket or two, and sending only queues the packet for the socket's writer."""
+        if namespace not in self.rooms:
+            return
+        args = list(data) if isinstance(data, tuple) else [] if data is None else [data]
+        skip = skip_sid if isinstance(skip_sid, list) else [skip_sid]
+        encoded = self.server.packet_class(packet.EVENT, namespace=namespace, data=[event, *args]).encode()
+        frames = [eio_packet.Packet(eio_packet.MESSAGE, p) for p in (encoded if isinstance(encoded, list) else [encoded])]
+        for sid, eio_sid in list(self.get_participants(namespace, room)):
+            if sid in skip:
+                continue
+            for frame in frames:
+                try:
+                    await self.server._send_eio_packet(eio_sid, frame)
+                except Exception:  # one broken socket must not stop the others
+                    log.exception("emit %s to %s failed", event, sid)
+
+    async def join(self, timeout: float) -> bool:
+        """Wait until subscribed and every process that listened before has seen our hello."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._joined.wait(), timeout)
+        if not self._joined.is_set():
+            log.warning("not every server process answered within %.0f s; they will notice at their next sweep",
+                        timeout)
+        return self._joined.is_set()
+
+    async def probe(self) -> bool:
+        healthy = await super().probe()
+        await self.count_others()
+        return healthy
+
+    async def count_others(self) -> int | None:
+        asked_at = time.monotonic()
+        try:
+            [(_, listening)] = await self.redis.pubsub_numsub(self.channel)
+        except Exception as exc:  # noqa: BLE001 - any failure means "unknown", i.e. keep publishing
+            log.debug("PUBSUB NUMSUB failed: %s", exc)
+            self.others = None
+            return None
+        others = max(0, int(listening) - (1 if self.subscribed else 0))
+        if others > 0 or self._peer_seen_at < asked_at:
+            self.others = others
+        return self.others
+
+    # -- listening -------------------------------------------------------------------------------
+    def _redis_connect(self) -> None:
+        super()._redis_connect()
+        # Keep the subscribe confirmations: they say when this process really listens.
+        self.pubsub = self.redis.pubsub(ignore_subscribe_messages=False)
+
+    async def _redis_listen_with_retries(self) -> AsyncIterator[Any]:  # type: ignore[override]
+        async for message in super()._redis_listen_with_retries():
+            kind = message.get("type")
+            if kind in (b"subscribe", "subscribe"):
+                await self._on_subscribed()
+            elif kind in (b"unsubscribe", "unsubscribe"):
+                self.subscribed = False
+            else:
+                yield message
+
+    async def _on_subscribed(self) -> None:
+        self.subscribed = True
+        self._acks = 0
+        others = await self.count_others()
+        self._acks_expected = others or 0
+        await self._publish({"method": HELLO, "host_id": self.host_id})
+        if others == 0:
+            self._joined.set()
+
+    async def _listen(self) -> AsyncIterator[Any]:  # type: ignore[override]
+        async for data in super()._listen():
+            if isinstance(data, bytes) and b'"chat_hello' in data and await self._greeting(data):
+                continue
+            yield data
+
+    async def _greeting(self, data: bytes) -> bool:
+        """Handle a hello or an ack; False when ``data`` is something else (e.g. a chat message
+        that merely contains the word)."""
+        try:
+            message = json.loads(data)
+        except ValueError:
+            return False
+        if not isinstance(message, dict) or message.get("method") not in (HELLO, HELLO_ACK):
+            return False
+        method, sender = message["method"], message.get("host_id")
+        if sender == self.host_id or (method == HELLO_ACK and message.get("to") != self.host_id):
+            return True
+        self._peer_seen_at = time.monotonic()
+        self.others = max(self.others or 0, 1)
+        if method == HELLO:
+            await self._publish({"method": HELLO_ACK, "host_id": self.host_id, "to": sender})
+        else:
+            self._acks += 1
+            if self._acks >= self._acks_expected:
+                self._joined.set()
+        return True

@@ -83,8 +83,7 @@ class VisitorNamespace(ChatNamespace):
         return text
 
     async def _spend(self, sid: str, visitor: Visitor, per_visitor: Any, per_ip: Any) -> None:
-        await self.limiter.hit(per_visitor, visitor.id)
-        await self.limiter.hit(per_ip, (await self.get_session(sid)).get("ip", ""))
+        await self.limiter.hit_each((per_visitor, visitor.id), (per_ip, (await self.get_session(sid)).get("ip", "")))
 
     @event("chat:start")
     async def start(self, sid: str, data: dict[str, Any]) -> dict[str, Any]:

@@ -34,20 +34,27 @@ class RateLimiter:
 
     async def hit(self, limit: Limit, *identities: str, cost: int = 1) -> None:
         """Count one use against each identity (visitor, IP, account...); refuse if any is over."""
-        for identity in identities:
-            if not identity or limit.limit <= 0:
-                continue
-            try:
-                wait_ms = int(await self._script(keys=[self._key(limit, identity)],
-                                                 args=[limit.limit, limit.window_s * 1000, cost]))
-            except RedisError as exc:
-                # Fail open: with Redis down the chat still answers (and says what is unavailable)
-                # rather than refusing every visitor at the door.
-                log.warning("rate limit %s not checked, Redis unavailable: %s", limit.name, exc)
-                return
-            if wait_ms > 0:
-                retry = max(1, math.ceil(wait_ms / 1000))
-                raise RateLimited(f"Too many attempts; try again in {retry} s.", retry_after_s=retry)
+        await self.hit_each(*((limit, identity) for identity in identities), cost=cost)
+
+    async def hit_each(self, *uses: tuple[Limit, str], cost: int = 1) -> None:
+        """Count one use against several (limit, identity) budgets in one Redis call; refuse, and
+        count none, if any is over."""
+        uses = tuple((limit, identity) for limit, identity in uses if identity and limit.limit > 0)
+        if not uses:
+            return
+        args: list[int] = [cost]
+        for limit, _ in uses:
+            args += [limit.limit, limit.window_s * 1000]
+        try:
+            wait_ms = int(await self._script(keys=[self._key(limit, identity) for limit, identity in uses], args=args))
+        except RedisError as exc:
+            # Fail open: with Redis down the chat still answers (and says what is unavailable)
+            # rather than refusing every visitor at the door.
+            log.warning("rate limits %s not checked, Redis unavailable: %s", [u[0].name for u in uses], exc)
+            return
+        if wait_ms > 0:
+            retry = max(1, math.ceil(wait_ms / 1000))
+            raise RateLimited(f"Too many attempts; try again in {retry} s.", retry_after_s=retry)
 
     async def check(self, limit: Limit, *identities: str) -> None:
         """Refuse if over, without counting (e.g. before verifying a password)."""

@@ -65,7 +65,7 @@ class AccountsService:
         if agent is None:
             raise NotFound("No such agent.")
         self.auth.check_password(password)
-        await self.store.set_password_hash(agent_id, self.auth.hasher.hash(password))
+        await self.store.set_password_hash(agent_id, await self.auth.hash_password(password))
         await self._sign_out_everywhere(agent, keep_status=True)
 
     async def close_consoles(self, agent: Agent) -> None:

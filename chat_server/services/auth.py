@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 
 from argon2 import PasswordHasher
@@ -36,10 +37,15 @@ class AuthService:
             email=email.strip().lower(),
             name=name.strip(),
             role=role,
-            password_hash=self.hasher.hash(password),
+            password_hash=await self.hash_password(password),
             capacity=capacity,
             now=self.clock.now(),
         )
+
+    async def hash_password(self, password: str) -> str:
+        """argon2 costs ~0.1-0.3 s of CPU by design; on a worker thread (argon2-cffi releases the
+        GIL) so the event loop keeps serving every other socket meanwhile."""
+        return await asyncio.to_thread(self.hasher.hash, password)
 
     @staticmethod
     def check_password(password: str) -> None:
@@ -61,7 +67,7 @@ class AuthService:
         found = await self.store.get_agent_credentials(email.strip().lower())
         stored_hash = found[1] if found else self._dummy_hash
         try:
-            self.hasher.verify(stored_hash, password)
+            await asyncio.to_thread(self.hasher.verify, stored_hash, password)
         except (VerificationError, InvalidHashError):
             raise Unauthorized("Wrong email or password.") from None
         if found is None or found[0].disabled:

@@ -85,6 +85,7 @@ class ChatService:
         if visitor is None:
             token = new_secret()
             visitor = await self.store.create_visitor(hash_secret(token), self.clock.now())
+            return visitor, token, None  # brand new: no conversation to look for
         assert isinstance(token, str)
         conversation = await self.store.find_visitor_conversation(visitor.id)
         if conversation is not None and not conversation.is_open and not self._can_rate(conversation):
@@ -242,23 +243,24 @@ class ChatService:
                     if m.client_id == client_id and m.author_kind == author_kind:
                         return m
             raise ConversationClosed("This chat has ended.")
-        message, created = await self.store.append_message(
+        message, created, agent_id = await self.store.append_message_routed(
             conversation.id, author_kind=author_kind, author_id=author_id, author_name=author_name, text=text,
             client_id=client_id, now=self.clock.now(),
         )
         if created:
-            await self._broadcast_message(conversation.id, message)
+            await self._broadcast_message(conversation.id, message, agent_id)
             if (author_kind == "agent" and conversation.was_offline and conversation.visitor_email
                     and not await self.presence.visitor_present(conversation.id)):
                 await self.mailer.send_answer(conversation.visitor_email, conversation.visitor_name,
                                               author_name or "", text)
         return message
 
-    async def _broadcast_message(self, conversation_id: str, message: Message) -> None:
+    async def _broadcast_message(self, conversation_id: str, message: Message, agent_id: str | None) -> None:
+        """``agent_id`` as of the append's commit (see ``append_message_routed``), not as loaded
+        before it: an assignment or transfer in between must not leave the new agent without it."""
         payload = {"message": serializers.message(message)}
         await self.events.to_visitor(conversation_id, "message:new", payload)
-        current = await self.store.get_conversation(conversation_id)
-        await self.events.to_staff(conversation_id, current.agent_id if current else None, "message:new", payload)
+        await self.events.to_staff(conversation_id, agent_id, "message:new", payload)
 
     async def resume(self, conversation: Conversation, after_seq: int) -> list[Message]:
         return await self.store.messages_after(conversation.id, after_seq)

@@ -61,6 +61,17 @@ class Store(Protocol):
         client_id: str | None,
         now: float,
     ) -> tuple[Message, bool]: ...
+    async def append_message_routed(
+        self,
+        conversation_id: str,
+        *,
+        author_kind: str,
+        author_id: str | None,
+        author_name: str | None,
+        text: str,
+        client_id: str | None,
+        now: float,
+    ) -> tuple[Message, bool, str | None]: ...
     async def messages_after(self, conversation_id: str, after_seq: int) -> list[Message]: ...
 
     async def add_rating(
@@ -72,7 +83,9 @@ class Store(Protocol):
 
 def create_store(settings: Settings) -> Store:
     """SQLite in the data directory, or PostgreSQL when ``database_url`` is a postgresql:// URL."""
-    from .database import create_database
+    from .database import SqliteDatabase, create_database
     from .sqlite import SqlStore
+    from .sqlite_hot import SqliteStore
 
-    return SqlStore(create_database(settings))
+    database = create_database(settings)
+    return SqliteStore(database) if isinstance(database, SqliteDatabase) else SqlStore(database)

@@ -23,6 +23,9 @@ class Dialect:
     # Taken first inside the migration transaction so two processes starting together apply each
     # migration once (SQLite: BEGIN IMMEDIATE serialises them already).
     migration_lock: str | None
+    # Taken first by a canned-library import: two processes seeding an empty library at once would
+    # otherwise both insert (FOR UPDATE locks no rows that do not exist yet).
+    library_lock: str | None
 
 
 SQLITE = Dialect(
@@ -33,6 +36,7 @@ SQLITE = Dialect(
     " WHERE messages_fts MATCH ?",
     for_update="",
     migration_lock=None,
+    library_lock=None,
 )
 
 POSTGRES = Dialect(
@@ -44,6 +48,7 @@ POSTGRES = Dialect(
     " WHERE to_tsvector('simple', m.text) @@ to_tsquery('simple', ?)",
     for_update=" FOR UPDATE",
     migration_lock="SELECT pg_advisory_xact_lock(hashtext('chat-server migrations ' || current_schema()))",
+    library_lock="SELECT pg_advisory_xact_lock(hashtext('chat-server canned library ' || current_schema()))",
 )
 
 _WORD = re.compile(r"\w+")

@@ -19,6 +19,16 @@ from .migrations import load_migrations
 from .sqlite_assign import AssignStoreMixin
 from .sqlite_workflow import CONVERSATION_SELECT, WorkflowStoreMixin
 
+MESSAGES_AFTER = "SELECT * FROM messages WHERE conversation_id = ? AND seq > ? ORDER BY seq"
+MESSAGE_BY_CLIENT_ID = "SELECT * FROM messages WHERE conversation_id = ? AND author_kind = ? AND client_id = ?"
+RATING_SELECT = "SELECT * FROM ratings WHERE conversation_id = ?"
+INSERT_VISITOR = "INSERT INTO visitors (id, token_hash, created_at) VALUES (?, ?, ?)"
+NEXT_SEQ = "UPDATE conversations SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq, agent_id"
+INSERT_MESSAGE = (
+    "INSERT INTO messages (id, conversation_id, seq, client_id, author_kind, author_id,"
+    " author_name, text, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
 
 class SqlStore(WorkflowStoreMixin, AssignStoreMixin):
     """Transcripts, agents, sessions, visitors and ratings in SQLite or PostgreSQL."""
@@ -129,10 +139,7 @@ class SqlStore(WorkflowStoreMixin, AssignStoreMixin):
     async def create_visitor(self, token_hash: str, now: float) -> Visitor:
         visitor_id = new_id("v")
         async with self._write() as db:
-            await db.execute(
-                "INSERT INTO visitors (id, token_hash, created_at) VALUES (?, ?, ?)",
-                (visitor_id, token_hash, now),
-            )
+            await db.execute(INSERT_VISITOR, (visitor_id, token_hash, now))
         return Visitor(id=visitor_id, name=None, email=None, created_at=now)
 
     async def get_visitor_by_token(self, token_hash: str) -> Visitor | None:
@@ -275,6 +282,27 @@ class SqlStore(WorkflowStoreMixin, AssignStoreMixin):
     ) -> tuple[Message, bool]:
         """Store a message with the next seq. Returns (message, created); a known client_id
         returns the stored copy with created=False."""
+        message, created, _ = await self.append_message_routed(
+            conversation_id, author_kind=author_kind, author_id=author_id, author_name=author_name, text=text,
+            client_id=client_id, now=now,
+        )
+        return message, created
+
+    async def append_message_routed(
+        self,
+        conversation_id: str,
+        *,
+        author_kind: str,
+        author_id: str | None,
+        author_name: str | None,
+        text: str,
+        client_id: str | None,
+        now: float,
+    ) -> tuple[Message, bool, str | None]:
+        """``append_message`` that also returns the conversation's agent as of the commit, so the
+        message can be broadcast without reading the conversation again. Read inside the write
+        transaction, it cannot miss an assignment or transfer: one committed before this append is
+        seen here; one committed after it loads a transcript that already holds this message."""
         async with self._write() as db:
             if self.dialect.for_update:  # PostgreSQL: one writer per conversation from here on
                 await db.execute("SELECT 1 FROM conversations WHERE id = ?" + self.dialect.for_update,
@@ -282,42 +310,18 @@ class SqlStore(WorkflowStoreMixin, AssignStoreMixin):
             if client_id is not None:
                 existing = await self._find_by_client_id(conversation_id, author_kind, client_id)
                 if existing is not None:
-                    return existing, False
-            rows = await db.execute_fetchall(
-                "UPDATE conversations SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq",
-                (conversation_id,),
-            )
-            seq = int(list(rows)[0][0])
-            message = Message(
-                id=new_id("m"),
-                conversation_id=conversation_id,
-                seq=seq,
-                client_id=client_id,
-                author_kind=author_kind,
-                author_id=author_id,
-                author_name=author_name,
-                text=text,
-                created_at=now,
-            )
-            await db.execute(
-                "INSERT INTO messages (id, conversation_id, seq, client_id, author_kind, author_id,"
-                " author_name, text, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (message.id, conversation_id, seq, client_id, author_kind, author_id, author_name, text, now),
-            )
-        return message, True
+                    return existing, False, None
+            [(seq, agent_id)] = await db.execute_fetchall(NEXT_SEQ, (conversation_id,))
+            message = new_message(conversation_id, int(seq), client_id, author_kind, author_id, author_name, text, now)
+            await db.execute(INSERT_MESSAGE, message_row(message))
+        return message, True, agent_id
 
     async def _find_by_client_id(self, conversation_id: str, author_kind: str, client_id: str) -> Message | None:
-        row = await self._one(
-            "SELECT * FROM messages WHERE conversation_id = ? AND author_kind = ? AND client_id = ?",
-            (conversation_id, author_kind, client_id),
-        )
+        row = await self._one(MESSAGE_BY_CLIENT_ID, (conversation_id, author_kind, client_id))
         return _message(row) if row else None
 
     async def messages_after(self, conversation_id: str, after_seq: int) -> list[Message]:
-        rows = await self.db.execute_fetchall(
-            "SELECT * FROM messages WHERE conversation_id = ? AND seq > ? ORDER BY seq",
-            (conversation_id, after_seq),
-        )
+        rows = await self.db.execute_fetchall(MESSAGES_AFTER, (conversation_id, after_seq))
         return [_message(r) for r in rows]
 
     # -- ratings -------------------------------------------------------------------------------
@@ -339,11 +343,27 @@ class SqlStore(WorkflowStoreMixin, AssignStoreMixin):
         return Rating(conversation_id, score, comment, now, scale, survey)
 
     async def get_rating(self, conversation_id: str) -> Rating | None:
-        row = await self._one("SELECT * FROM ratings WHERE conversation_id = ?", (conversation_id,))
-        if row is None:
-            return None
-        return Rating(row["conversation_id"], row["score"], row["comment"], row["created_at"], row["scale"],
-                      survey_answer(row))
+        row = await self._one(RATING_SELECT, (conversation_id,))
+        return rating_from_row(row) if row else None
+
+
+def rating_from_row(row: Row) -> Rating:
+    return Rating(row["conversation_id"], row["score"], row["comment"], row["created_at"], row["scale"],
+                  survey_answer(row))
+
+
+def new_message(
+    conversation_id: str, seq: int, client_id: str | None, author_kind: str, author_id: str | None,
+    author_name: str | None, text: str, now: float,
+) -> Message:
+    return Message(id=new_id("m"), conversation_id=conversation_id, seq=seq, client_id=client_id,
+                   author_kind=author_kind, author_id=author_id, author_name=author_name, text=text, created_at=now)
+
+
+def message_row(m: Message) -> tuple[Any, ...]:
+    """INSERT_MESSAGE's parameters."""
+    return (m.id, m.conversation_id, m.seq, m.client_id, m.author_kind, m.author_id, m.author_name, m.text,
+            m.created_at)
 
 
 def survey_answer(row: Row) -> SurveyAnswer | None:

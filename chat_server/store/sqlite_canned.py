@@ -123,6 +123,8 @@ class SqliteCannedStore:
         live replies the file does not mention."""
         created = updated = unchanged = deleted = 0
         async with self.base._write() as db:
+            if self.base.dialect.library_lock:
+                await db.execute_fetchall(self.base.dialect.library_lock)
             rows = await db.execute_fetchall(
                 "SELECT * FROM canned_responses WHERE deleted_at IS NULL" + self.base.dialect.for_update
             )

@@ -1,0 +1,76 @@
+"""SQLite's hot paths in one hop each to the database thread.
+
+Every chat message, every new browser's first connect and every conversation read go through these.
+Through the adapter each statement is a hop to aiosqlite's thread and back (a queue put, a self-pipe
+wake-up, a GIL hand-off), which cost more CPU than the queries: a message took five hops for its
+transaction and three for the reads (docs/performance.md, "Message path work"). The SQL is the shared
+store's; only the way it reaches SQLite differs. PostgreSQL uses SqlStore's versions unchanged.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from ..ids import new_id
+from ..models import Conversation, Message, Visitor
+from .database import SqliteDatabase
+from .sqlite import (
+    INSERT_MESSAGE,
+    INSERT_VISITOR,
+    MESSAGE_BY_CLIENT_ID,
+    MESSAGES_AFTER,
+    NEXT_SEQ,
+    RATING_SELECT,
+    SqlStore,
+    _conversation_row,
+    _message,
+    message_row,
+    new_message,
+    rating_from_row,
+)
+from .sqlite_workflow import CONVERSATION_SELECT
+
+
+class SqliteStore(SqlStore):
+    def __init__(self, database: SqliteDatabase) -> None:
+        super().__init__(database)
+        self.sqlite = database
+
+    async def create_visitor(self, token_hash: str, now: float) -> Visitor:
+        visitor_id = new_id("v")
+        await self.sqlite.run_in_transaction(lambda db: db.execute(INSERT_VISITOR, (visitor_id, token_hash, now)))
+        return Visitor(id=visitor_id, name=None, email=None, created_at=now)
+
+    async def get_conversation(self, conversation_id: str, *, with_messages: bool = False) -> Conversation | None:
+        def read(db: sqlite3.Connection) -> Conversation | None:
+            row = db.execute(CONVERSATION_SELECT + " WHERE c.id = ?", (conversation_id,)).fetchone()
+            if row is None:
+                return None
+            messages = [_message(r) for r in db.execute(MESSAGES_AFTER, (conversation_id, 0))] if with_messages else []
+            rating = db.execute(RATING_SELECT, (conversation_id,)).fetchone()
+            return _conversation_row(row, messages, rating_from_row(rating) if rating else None)
+
+        return await self.sqlite.run(read)
+
+    async def append_message_routed(
+        self,
+        conversation_id: str,
+        *,
+        author_kind: str,
+        author_id: str | None,
+        author_name: str | None,
+        text: str,
+        client_id: str | None,
+        now: float,
+    ) -> tuple[Message, bool, str | None]:
+        def write(db: sqlite3.Connection) -> tuple[Message, bool, str | None]:
+            if client_id is not None:
+                row = db.execute(MESSAGE_BY_CLIENT_ID, (conversation_id, author_kind, client_id)).fetchone()
+                if row is not None:
+                    return _message(row), False, None
+            [(seq, agent_id)] = db.execute(NEXT_SEQ, (conversation_id,)).fetchall()  # done before COMMIT
+            message = new_message(conversation_id, int(seq), client_id, author_kind, author_id, author_name, text, now)
+            db.execute(INSERT_MESSAGE, message_row(message))
+            return message, True, agent_id
+
+        return await self.sqlite.run_in_transaction(write)
