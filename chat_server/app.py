@@ -226,6 +226,8 @@ async def _sweeper_ctx(app: web.Application) -> AsyncIterator[None]:
     task = asyncio.create_task(sweep())
     yield
     await _stop(task, stop)
+    with contextlib.suppress(Exception):  # Redis may be gone; the heartbeat then simply expires
+        await app[PRESENCE].processes.leave()
 
 
 async def _line_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -246,8 +248,6 @@ async def _stop(task: asyncio.Task[None], stop: asyncio.Event) -> None:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
-    with contextlib.suppress(Exception):  # Redis may be gone; the heartbeat then simply expires
-        await app[PRESENCE].processes.leave()
 
 
 async def sweep_once(app: web.Application) -> None:
