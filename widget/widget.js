@@ -881,8 +881,18 @@
   function flushOutbox() { S.outbox.forEach(function (o) { if (!o.failed) sendEntry(o); }); }
 
   // ---- actions -----------------------------------------------------------------------------------------
+  // Calls made before socket.io-client has loaded (a quick visitor on a slow page) wait for it.
+  var beforeLoad = [];
   function emitAck(ev, payload, cb) {
-    if (!socket) return cb({ ok: false, error: { code: "unavailable" } });
+    if (!socket) {
+      var item = { ev: ev, payload: payload, cb: cb };
+      item.timer = setTimeout(function () {
+        beforeLoad = beforeLoad.filter(function (x) { return x !== item; });
+        cb({ ok: false, error: { code: "unavailable" } });
+      }, ACK_TIMEOUT);
+      beforeLoad.push(item);
+      return;
+    }
     socket.timeout(ACK_TIMEOUT).emit(ev, payload, function (err, ack) {
       if (err) return cb({ ok: false, error: { code: "timeout" } });
       cb(ack && typeof ack === "object" ? ack : { ok: false, error: { code: "bad_reply" } });
@@ -1059,6 +1069,7 @@
       // a function, so every reconnect sends the token saved by the latest `session` event
       auth: function (cb) { cb({ visitor_token: load(K_TOKEN) || undefined }); }
     });
+    beforeLoad.splice(0).forEach(function (x) { clearTimeout(x.timer); emitAck(x.ev, x.payload, x.cb); }); // buffered until connected
     socket.on("connect", function () {
       setConn(null);
       if (S.connectedOnce && S.conv) resume();

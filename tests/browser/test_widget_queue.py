@@ -64,3 +64,19 @@ async def test_estimates_in_words_never_zero_minutes(live_server, shop):
 async def _first_id(server) -> str:
     [conversation] = await server.store.list_open_for_agent((await server.store.list_agents())[0].id)
     return conversation.id
+
+
+async def test_a_chat_started_before_the_socket_client_loaded_still_starts(live_server, shop):
+    """A quick visitor on a slow network: the start waits for socket.io-client instead of failing."""
+    anna = await live_server.create_agent(name="Anna")
+    console = await live_server.agent_peer(anna)
+    host = await shop(live_server.url, client_delay_s=2)
+    page = host.page
+    await page.get_by_test_id("launcher").click()
+    await page.get_by_test_id("prechat-message").fill("Hello, is anyone there?")
+    await page.get_by_test_id("prechat-submit").click()
+    assert await page.evaluate("typeof window.io") == "undefined"  # it really was early
+    assigned = await console.next("chat:assigned", timeout=20)
+    assert assigned["conversation"]["messages"][0]["text"] == "Hello, is anyone there?"
+    await expect(page.get_by_test_id("composer-input")).to_be_visible()
+    assert host.errors == []

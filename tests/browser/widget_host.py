@@ -5,6 +5,7 @@ from loading a script from 127.0.0.1.)"""
 
 from __future__ import annotations
 
+import asyncio
 import html
 from dataclasses import dataclass, field
 from typing import Any
@@ -72,6 +73,7 @@ async def serve_page(body: str) -> tuple[web.AppRunner, str]:
 async def open_host(
     browser: Any, server_url: str, *, attrs: dict[str, str] | None = None, locale: str = "en-US",
     width: int = 1280, height: int = 800, title: str = "Trail Runner 3 · Shop", timezone_id: str = "UTC",
+    client_delay_s: float = 0,
 ) -> Host:
     """Open the shop page in a fresh browser context (its own localStorage: a new visitor)."""
     tag_attrs = " ".join(f'{k}="{html.escape(v)}"' for k, v in (attrs or {}).items())
@@ -79,10 +81,18 @@ async def open_host(
     runner, url = await serve_page(body)
     context = await browser.new_context(
         locale=locale, timezone_id=timezone_id, viewport={"width": width, "height": height})
+    if client_delay_s:  # a slow network: socket.io-client arrives late
+        async def late(route: Any) -> None:
+            await asyncio.sleep(client_delay_s)
+            await route.continue_()
+
+        await context.route("**/widget/vendor/socket.io.min.js", late)
     host = Host(context, await context.new_page(), url, runner)
     host.page.set_default_timeout(TIMEOUT_MS)
     host.page.on("pageerror", lambda exc: host.errors.append(str(exc)))
-    await host.page.goto(url)
+    # With a slow socket client, do not wait for the page's load event (the widget's script
+    # insertion holds it back): the visitor is quicker than that.
+    await host.page.goto(url, wait_until="domcontentloaded" if client_delay_s else "load")
     return host
 
 
