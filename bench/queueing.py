@@ -3,7 +3,7 @@
 ``assignment_latency``: visitors loop chat:start → chat:assigned → chat:end while agents have free
 slots. ``drain``: thousands of visitors wait with no agent online; then agents come online and
 close every chat the moment it is assigned, so slots free continuously. We count assignments per
-second, the ``queue:update`` messages that costs, and check that every waiting visitor's displayed
+second, the queue-position messages (``queue:update`` and ``queue:line``) that costs, and check that every waiting visitor's displayed
 position is right within 2 s (against the true order read from Redis).
 """
 
@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
+
+from chat_server.routing.places import place_in
 
 from .sio import RawSocket
 from .stats import CpuWindow, ms, percentile
@@ -74,7 +76,8 @@ class Waiter:
     sock: RawSocket
     conversation_id: str = ""
     shown: int | None = None  # the position the widget displays
-    updates: int = 0
+    ticket: int | None = None  # its place key in the department's line (queue:line runs)
+    updates: int = 0  # queue-position messages received (queue:update and queue:line)
     assigned_at: float | None = None
 
 
@@ -130,10 +133,18 @@ async def _queue_visitors(
         waiter = Waiter(sock)
 
         def on_update(data: Any, w: Waiter = waiter) -> None:
-            w.shown = data["position"]
+            w.shown, w.ticket = data["position"], data.get("ticket")
             w.updates += 1
 
+        def on_line(data: Any, w: Waiter = waiter) -> None:
+            # What widget.js does: count its own place in the department's runs of tickets.
+            w.updates += 1
+            place = place_in(data["runs"], w.ticket) if w.ticket is not None and w.assigned_at is None else 0
+            if place:
+                w.shown = place
+
         sock.on("queue:update", on_update)
+        sock.on("queue:line", on_line)
         sock.on("chat:assigned", lambda data, w=waiter: setattr(w, "assigned_at", time.perf_counter()))
         ack = await sock.call("chat:start", {"text": "Hello, anyone there?"}, timeout=120)
         if not ack.get("ok") or ack["status"] != "queued":
@@ -141,6 +152,8 @@ async def _queue_visitors(
         waiter.conversation_id = ack["conversation_id"]
         if waiter.shown is None:
             waiter.shown = ack["queue"]["position"]
+        if waiter.ticket is None:
+            waiter.ticket = ack["queue"].get("ticket")
         waiters[waiter.conversation_id] = waiter
 
     await asyncio.gather(*(one() for _ in range(count)))

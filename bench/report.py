@@ -189,7 +189,7 @@ def _queue_tables(targets: dict[str, Any]) -> list[str]:
                 "is served; positions checked against Redis at rest / while moving (2 s grace) / 2 s after the "
                 "agents stop)", ""]
         out += _table(["target", "waiting", "agents x capacity", "queued/s", "assigned", "assignments/s",
-                       "queue:update per assignment", "wrong positions rest / moving / stopped", "server CPU %",
+                       "queue-position messages per assignment", "wrong positions rest / moving / stopped", "server CPU %",
                        "error"], drains)
     return out
 

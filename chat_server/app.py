@@ -31,6 +31,7 @@ from .services.canned import CannedService
 from .services.canned_fields import Limits as CannedLimits
 from .services.canned_seed import ensure_seeded
 from .services.chat import ChatService
+from .services.line import LineBroadcaster
 from .services.mailer import Mailer
 from .services.presence import Presence
 from .services.processes import ProcessRegistry
@@ -78,7 +79,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     events = Events(sio)
     queue = Queue(redis, keys, settings.default_handle_time_s, settings.departments)
     auth = AuthService(store, clock, settings.session_ttl_hours)
-    router = Router(store=store, queue=queue, redis=redis, keys=keys, events=events, clock=clock, settings=settings)
+    router = Router(store=store, queue=queue, redis=redis, keys=keys, events=events, clock=clock, settings=settings,
+                    line=LineBroadcaster(queue, events))
     presence = Presence(
         store=store, queue=queue, router=router, redis=redis, keys=keys, events=events, clock=clock,
         default_capacity=settings.agent_capacity, disconnect_grace_s=settings.agent_disconnect_grace_s,
@@ -138,7 +140,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     assistant_api.setup(app)
     widget_api.setup(app)
     app.on_shutdown.append(_close_sockets)
-    app.cleanup_ctx.extend([_redis_ctx, _store_ctx, _canned_seed_ctx, _pubsub_ctx, _sweeper_ctx])
+    app.cleanup_ctx.extend([_redis_ctx, _store_ctx, _canned_seed_ctx, _pubsub_ctx, _sweeper_ctx, _line_ctx])
     setup_reports(
         app, settings=settings, store=store, redis=redis, keys=keys, clock=clock,  # type: ignore[arg-type]
         events=events, auth=auth, sio=sio,
@@ -223,8 +225,22 @@ async def _sweeper_ctx(app: web.Application) -> AsyncIterator[None]:
 
     task = asyncio.create_task(sweep())
     yield
-    # Stop on a flag, cancel only as a last resort: on Python 3.11 a cancel arriving while a
-    # Redis or database call completes can be swallowed, and the loop would run on.
+    await _stop(task, stop)
+    with contextlib.suppress(Exception):  # Redis may be gone; the heartbeat then simply expires
+        await app[PRESENCE].processes.leave()
+
+
+async def _line_ctx(app: web.Application) -> AsyncIterator[None]:
+    """Tell waiting widgets how their department's line moves (services/line.py)."""
+    stop = asyncio.Event()
+    task = asyncio.create_task(app[ROUTER].line.run(stop))
+    yield
+    await _stop(task, stop)
+
+
+async def _stop(task: asyncio.Task[None], stop: asyncio.Event) -> None:
+    """Stop on a flag, cancel only as a last resort: on Python 3.11 a cancel arriving while a
+    Redis or database call completes can be swallowed, and the loop would run on."""
     stop.set()
     try:
         await asyncio.wait_for(asyncio.shield(task), 5)
@@ -232,8 +248,6 @@ async def _sweeper_ctx(app: web.Application) -> AsyncIterator[None]:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
-    with contextlib.suppress(Exception):  # Redis may be gone; the heartbeat then simply expires
-        await app[PRESENCE].processes.leave()
 
 
 async def sweep_once(app: web.Application) -> None:

@@ -10,6 +10,7 @@ from aiosmtpd.controller import Controller
 from chat_server.app import sweep_once
 from chat_server.clock import FakeClock
 from chat_server.departments import Department, PriorityRule
+from chat_server.routing.places import place_in
 
 from .helpers import cid
 from .processes import free_port
@@ -217,7 +218,9 @@ async def test_visitor_gone_while_waiting_is_recorded_abandoned(settings, server
     conversation = await server.store.get_conversation(ack["conversation_id"])
     assert conversation.status == "closed" and conversation.outcome == "abandoned"
     assert (await server.store.get_conversation(kept["conversation_id"])).status == "queued"
-    assert await stays.wait_for("queue:update", lambda d: d["position"] == 1)
+    ticket = kept["queue"]["ticket"]
+    assert kept["queue"]["position"] == 2
+    assert await stays.wait_for("queue:line", lambda d: place_in(d["runs"], ticket) == 1)
 
 
 async def test_visitor_ending_while_queued_is_abandoned(live_server):

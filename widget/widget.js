@@ -213,7 +213,7 @@
     question: null,       // the survey's optional extra question {key, kind, text, options|max_length}
     conv: null,           // {id, agentName, email}
     byId: {}, bySeq: {}, list: [], lastSeq: 0,
-    queue: null,          // {position, estimated_wait_s}
+    queue: null,          // {position, estimated_wait_s, department, ticket}
     outbox: loadOutbox(), // [{client_id, conversation_id, text, failed}]
     startText: null,      // first message while chat:start is in flight
     startId: null,        // {text, id}: client_id of a chat:start, reused when the same text is retried
@@ -1045,6 +1045,25 @@
     renderBadge();
   }
 
+  // ---- the line ----------------------------------------------------------------------------------------
+  // runs: [[first ticket, count], ...] in line order; our place is the number of tickets up to ours.
+  function placeIn(runs, ticket) {
+    var ahead = 0;
+    for (var i = 0; i < runs.length; i++) {
+      var first = runs[i][0], count = runs[i][1];
+      if (ticket >= first && ticket < first + count) return ahead + ticket - first + 1;
+      ahead += count;
+    }
+    return 0;
+  }
+
+  // The server's estimate_wait (chat_server/routing/queue.py), so both say the same.
+  function estimateWait(position, free, slots, handle) {
+    if (position <= free) return 30;
+    if (slots <= 0) return Math.floor(Math.max(60, position * handle));
+    return Math.floor(Math.max(30, Math.ceil((position - free) * handle / slots)));
+  }
+
   // ---- socket ------------------------------------------------------------------------------------------
   function connect() {
     if (!window.io) { setConn("unavailable"); return; }
@@ -1068,9 +1087,24 @@
     socket.on("queue:update", function (p) {
       if (!p || !S.conv || p.conversation_id !== S.conv.id) return;
       var moved = !S.queue || S.queue.position !== p.position;
-      S.queue = { position: p.position, estimated_wait_s: p.estimated_wait_s };
-      if (S.view === "chatting" || S.view === "offline") setView("queued"); // (back) in line
-      else renderQueue();
+      S.queue = { position: p.position, estimated_wait_s: p.estimated_wait_s,
+                  department: p.department, ticket: p.ticket };
+      if (S.view === "chatting" || S.view === "offline") {
+        setView("queued"); // (back) in line
+        resume(); // follows the line's queue:line again (and catches up on anything missed)
+      } else renderQueue();
+      if (moved) announce(queueLine());
+    });
+    // How the department's line stands (docs/protocol.md): count our own place in it.
+    socket.on("queue:line", function (p) {
+      var q = S.queue;
+      if (!p || !q || q.ticket == null || p.department !== q.department || S.view !== "queued") return;
+      var position = placeIn(p.runs || [], q.ticket);
+      if (!position) return; // not in this line (any more): being offered or assigned
+      var moved = q.position !== position;
+      S.queue = { position: position, estimated_wait_s: estimateWait(position, p.free, p.slots, p.handle_s),
+                  department: q.department, ticket: q.ticket };
+      renderQueue();
       if (moved) announce(queueLine());
     });
     socket.on("chat:assigned", function (p) {

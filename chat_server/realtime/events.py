@@ -22,6 +22,11 @@ def agent_room(agent_id: str) -> str:
     return f"agent:{agent_id}"
 
 
+def line_room(department: str) -> str:
+    """Widgets whose conversation belongs to a department: they hear how its line moves."""
+    return f"line:{department}"
+
+
 def watch_room(conversation_id: str) -> str:
     """Managers supervising a conversation (read-only)."""
     return f"watch:{conversation_id}"
@@ -37,6 +42,16 @@ class Events:
 
     async def to_visitor(self, conversation_id: str, event: str, data: dict[str, Any]) -> None:
         await self.sio.emit(event, data, room=visitor_room(conversation_id), namespace=VISITOR_NS)
+
+    async def to_line(self, department: str, event: str, data: dict[str, Any]) -> None:
+        await self.sio.emit(event, data, room=line_room(department), namespace=VISITOR_NS)
+
+    async def leave_line(self, conversation_id: str, department: str) -> None:
+        """A chat left the line: its widgets on this process stop hearing ``queue:line`` (those on
+        another process keep hearing it and ignore it; the widget rejoins with chat:resume when it
+        is put back in line)."""
+        for sid, _ in list(self.sio.manager.get_participants(VISITOR_NS, visitor_room(conversation_id))):
+            await self.sio.leave_room(sid, line_room(department), namespace=VISITOR_NS)
 
     async def to_agent(self, agent_id: str, event: str, data: dict[str, Any]) -> None:
         await self.sio.emit(event, data, room=agent_room(agent_id), namespace=AGENT_NS)

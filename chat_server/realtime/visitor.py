@@ -9,7 +9,7 @@ import socketio
 from .. import serializers, validation
 from ..config import Settings
 from ..errors import Unauthorized
-from ..models import Visitor
+from ..models import Conversation, Visitor
 from ..services import ratings, survey
 from ..services.chat import ChatService, StartRequest
 from ..errors import RateLimited
@@ -17,7 +17,7 @@ from ..security.addresses import environ_ip
 from ..security.ratelimit import RateLimiter
 from ..services.presence import Presence
 from .base import ChatNamespace, event
-from .events import VISITOR_NS, visitor_room
+from .events import VISITOR_NS, line_room, visitor_room
 
 
 class VisitorNamespace(ChatNamespace):
@@ -40,7 +40,7 @@ class VisitorNamespace(ChatNamespace):
         await self.save_session(sid, {"visitor": visitor, "user_agent": user_agent, "ip": ip})
         current = None
         if conversation is not None:
-            await self._follow(sid, conversation.id)
+            await self._follow(sid, conversation)
             current = serializers.conversation_for_visitor(
                 conversation, await self.chat.queue_status(conversation)
             )
@@ -55,11 +55,14 @@ class VisitorNamespace(ChatNamespace):
             to=sid,
         )
 
-    async def _follow(self, sid: str, conversation_id: str) -> None:
-        await self.enter_room(sid, visitor_room(conversation_id))
-        await self.presence.visitor_following(conversation_id, sid)
+    async def _follow(self, sid: str, conversation: Conversation) -> None:
+        """Hear this conversation's events, and how its department's line moves (``queue:line``;
+        the widget ignores it unless it is waiting)."""
+        await self.enter_room(sid, visitor_room(conversation.id))
+        await self.enter_room(sid, line_room(self.chat.line_department(conversation)))
+        await self.presence.visitor_following(conversation.id, sid)
         session = await self.get_session(sid)
-        session["conversation_id"] = conversation_id
+        session["conversation_id"] = conversation.id
         await self.save_session(sid, session)
 
     async def on_disconnect(self, sid: str, reason: Any = None) -> None:
@@ -103,7 +106,7 @@ class VisitorNamespace(ChatNamespace):
             user_agent=(await self.get_session(sid)).get("user_agent") or None,
         )
         conversation = await self.chat.open_conversation(visitor, request)
-        await self._follow(sid, conversation.id)
+        await self._follow(sid, conversation)
         status, queue = await self.chat.enqueue(conversation)
         return {
             "conversation_id": conversation.id,
@@ -136,7 +139,7 @@ class VisitorNamespace(ChatNamespace):
         conversation_id = validation.conversation_id(data)
         after_seq = validation.integer(data, "after_seq", minimum=0, maximum=2**31)
         conversation = await self.chat.visitor_conversation(visitor, conversation_id)
-        await self._follow(sid, conversation.id)
+        await self._follow(sid, conversation)
         messages = await self.chat.resume(conversation, after_seq or 0)
         queue = await self.chat.queue_status(conversation)
         return {

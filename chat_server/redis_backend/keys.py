@@ -13,13 +13,14 @@ class Keys:
         tag = f"{{{prefix}:q}}"
         self.waiting = f"{prefix}:{tag}:waiting"  # ZSET conversation -> order (lower = sooner)
         self.queue_seq = f"{prefix}:{tag}:seq"  # INCR counter for FIFO order
+        self.tickets = f"{prefix}:{tag}:tickets"  # HASH department -> counter for places in its line
         self.online = f"{prefix}:{tag}:online"  # SET of agent ids taking chats
         self.load = f"{prefix}:{tag}:load"  # HASH agent -> open chats
         self.capacity = f"{prefix}:{tag}:capacity"  # HASH agent -> max open chats
         self.last_assigned = f"{prefix}:{tag}:last"  # HASH agent -> ordering stamp of last assignment
         self.assignment = f"{prefix}:{tag}:assignment"  # HASH conversation -> agent
         self.ready_at = f"{prefix}:{tag}:ready_at"  # HASH agent -> ms when breathing time ends
-        self.meta = f"{prefix}:{tag}:meta"  # HASH conversation -> "dept|lang|enqueued_ms|score"
+        self.meta = f"{prefix}:{tag}:meta"  # HASH conversation -> "dept|lang|enqueued_ms|score|ticket"
         self.agent_depts = f"{prefix}:{tag}:agent_depts"  # HASH agent -> "|sales|support|" ("" = all)
         self.agent_langs = f"{prefix}:{tag}:agent_langs"  # HASH agent -> "|en|sk|" ("" = any)
         self.offers = f"{prefix}:{tag}:offers"  # HASH conversation -> agent it rings for
@@ -42,7 +43,7 @@ class Keys:
     def queue_keys(self) -> list[str]:
         return [self.waiting, self.queue_seq, self.online, self.load, self.capacity, self.last_assigned,
                 self.assignment, self.ready_at, self.meta, self.agent_depts, self.agent_langs, self.offers,
-                self.offer_exp, self.declined]
+                self.offer_exp, self.declined, self.tickets]
 
     def process_alive(self, process_id: str) -> str:
         """STRING with a TTL, refreshed by the process's sweeper: gone means the process is dead."""

@@ -6,7 +6,6 @@ module is testable against a real Redis without any socket.
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from redis.commands.core import AsyncScript
 
 from ..departments import Department
 from ..redis_backend.keys import Keys
+from .places import estimate_wait
 
 SCRIPTS = Path(__file__).parent / "scripts"
 SCAN_DEPTH = 500  # waiting visitors one assignment pass looks at
@@ -40,15 +40,28 @@ class Assignment:
     conversation_id: str
     agent_id: str
     offered: bool = False  # True: the agent must accept within the department's offer time
+    language: str | None = None  # the visitor's, when the queue made the pair
 
 
 @dataclass(frozen=True)
 class QueueStatus:
     position: int  # 1 = next in line for this department
     estimated_wait_s: int
+    department: str = ""
+    ticket: int | None = None  # place key in the department's line; ``queue:line`` runs count it
 
-    def as_dict(self) -> dict[str, int]:
-        return {"position": self.position, "estimated_wait_s": self.estimated_wait_s}
+    def as_dict(self) -> dict[str, object]:
+        return {"position": self.position, "estimated_wait_s": self.estimated_wait_s,
+                "department": self.department, "ticket": self.ticket}
+
+
+@dataclass(frozen=True)
+class Slots:
+    """A department's online capacity: what the wait estimate is built from."""
+
+    free: int
+    total: int
+    handle_s: float
 
 
 @dataclass(frozen=True)
@@ -57,18 +70,7 @@ class Waiting:
     department: str
     language: str
     enqueued_ms: int
-
-
-def estimate_wait(position: int, free_slots: int, total_slots: int, handle_time_s: float) -> int:
-    """An honest estimate, never zero: those within the free slots are served at once (we still
-    say 30 s: a person has to read and answer); beyond that a slot frees about every
-    handle_time / total_slots seconds, so each visitor ahead adds that much. bench/queue_sim.py
-    measures this against simulated waits (docs/performance.md)."""
-    if position <= free_slots:
-        return 30
-    if total_slots <= 0:
-        return int(max(60, position * handle_time_s))
-    return int(max(30, math.ceil((position - free_slots) * handle_time_s / total_slots)))
+    ticket: int | None = None
 
 
 class Queue:
@@ -85,7 +87,8 @@ class Queue:
             f"{d.key}:{d.language_fallback_s * 1000}:{d.assignment}:{d.offer_timeout_s * 1000}"
             for d in self.departments.values()
         )
-        self._scripts = {n: _script(redis, n) for n in ("assign", "enqueue", "release", "transfer", "accept", "unoffer")}
+        self._scripts = {n: _script(redis, n) for n in (
+            "assign", "enqueue", "release", "transfer", "accept", "unoffer", "line", "place")}
 
     # -- the line ------------------------------------------------------------------------------
     async def enqueue(
@@ -95,7 +98,7 @@ class Queue:
         """Add to the line (idempotent); returns the overall position, or None if assigned/offered."""
         k = self.keys
         rank = await self._scripts["enqueue"](
-            keys=[k.waiting, k.queue_seq, k.assignment, k.meta, k.offers],
+            keys=[k.waiting, k.queue_seq, k.assignment, k.meta, k.offers, k.tickets],
             args=[conversation_id, 0 if front else priority, department, language, now_ms],
         )
         return None if int(rank) < 0 else int(rank) + 1
@@ -108,8 +111,8 @@ class Queue:
             args=[stamp_ms * 1000, limit, stamp_ms, SCAN_DEPTH, self._dept_spec],
         )
         items = [_str(x) for x in flat]
-        return [Assignment(items[i + 1], items[i + 2], offered=items[i] == "o")  # type: ignore[arg-type]
-                for i in range(0, len(items), 3)]
+        return [Assignment(items[i + 1], items[i + 2], offered=items[i] == "o", language=items[i + 3])  # type: ignore[arg-type]
+                for i in range(0, len(items), 4)]
 
     async def release(self, conversation_id: str) -> str | None:
         """Free the slot (assigned or offered) and the place in line a conversation held."""
@@ -173,8 +176,14 @@ class Queue:
 
     # -- reading the line ----------------------------------------------------------------------
     async def position(self, conversation_id: str) -> int | None:
-        status = (await self.statuses()).get(conversation_id)
+        status = await self.status(conversation_id)
         return status.position if status else None
+
+    async def line(self) -> dict[str, list[tuple[int, int]]]:
+        """Each department's waiting tickets as runs (first ticket, how many), in line order."""
+        flat = [_str(x) or "" for x in await self._scripts["line"](keys=[self.keys.waiting, self.keys.meta])]
+        return {flat[i]: [(int(a), int(b)) for a, b in (run.split(":") for run in flat[i + 1].split(",") if run)]
+                for i in range(0, len(flat), 2)}
 
     async def waiting(self, limit: int = 100_000) -> list[str]:
         return [m.decode() for m in await self.redis.zrange(self.keys.waiting, 0, limit - 1)]
@@ -186,8 +195,8 @@ class Queue:
         metas = await self.redis.hmget(self.keys.meta, ids)
         out = []
         for conversation_id, raw in zip(ids, metas, strict=True):
-            dept, lang, enqueued, *_ = ((_str(raw) or "") + "|||").split("|")
-            out.append(Waiting(conversation_id, dept, lang, int(enqueued or 0)))
+            dept, lang, enqueued, _, ticket, *_ = ((_str(raw) or "") + "||||").split("|")
+            out.append(Waiting(conversation_id, dept, lang, int(enqueued or 0), int(ticket) if ticket else None))
         return out
 
     async def waiting_count(self) -> int:
@@ -236,11 +245,17 @@ class Queue:
     async def online_agents(self) -> list[tuple[str, str, int, int]]:
         """(agent, departments tag, load, capacity) for every online agent."""
         k = self.keys
-        agents = sorted(a.decode() for a in await self.redis.smembers(k.online))
+        return await self._agents_detail(sorted(a.decode() for a in await self.redis.smembers(k.online)))
+
+    async def _agents_detail(self, agents: list[str]) -> list[tuple[str, str, int, int]]:
         if not agents:
             return []
-        depts, loads, caps = await self.redis.hmget(k.agent_depts, agents), await self.redis.hmget(
-            k.load, agents), await self.redis.hmget(k.capacity, agents)
+        k = self.keys
+        async with self.redis.pipeline(transaction=False) as pipe:  # one round trip, not three
+            pipe.hmget(k.agent_depts, agents)
+            pipe.hmget(k.load, agents)
+            pipe.hmget(k.capacity, agents)
+            depts, loads, caps = await pipe.execute()
         return [(a, _str(d) or "", int(v or 0), int(c or 0)) for a, d, v, c in zip(agents, depts, loads, caps, strict=True)]
 
     async def serves(self, department: str) -> bool:
@@ -254,26 +269,51 @@ class Queue:
         value = seconds if current is None else 0.8 * float(current) + 0.2 * seconds
         await self.redis.hset(self.keys.handle_avg, department, round(value, 1))
 
+    async def slots(self, departments: Iterable[str]) -> dict[str, Slots]:
+        """Free and total slots of the online agents who answer each department, and its average
+        handle time."""
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.smembers(self.keys.online)
+            pipe.hgetall(self.keys.handle_avg)
+            online, averages = await pipe.execute()
+        return self._slots(departments, await self._agents_detail(sorted(_str(a) for a in online)),  # type: ignore[misc]
+                           {_str(k): float(v) for k, v in averages.items()})
+
+    def _slots(self, departments: Iterable[str], agents: list[tuple[str, str, int, int]],
+               averages: dict[str | None, float]) -> dict[str, Slots]:
+        out = {}
+        for dept in departments:
+            mine = [(v, c) for _, tags, v, c in agents if not tags or f"|{dept}|" in tags]
+            out[dept] = Slots(sum(max(0, c - v) for v, c in mine), sum(c for _, c in mine),
+                              averages.get(dept, self.handle_time_s))
+        return out
+
     async def statuses(self) -> dict[str, QueueStatus]:
         """Everyone waiting with their position in their department's line and an estimate built
-        from that department's online agents, their free slots and its average handle time."""
+        from that department's online agents, their free slots and its average handle time. Reads
+        the whole line: for tests and tools, not for every event (see ``status`` and ``line``)."""
         waiting = await self.waiting_details()
         if not waiting:
             return {}
-        agents = await self.online_agents()
-        averages = {_str(k): float(v) for k, v in (await self.redis.hgetall(self.keys.handle_avg)).items()}
-        slots: dict[str, tuple[int, int]] = {}
+        slots = await self.slots({w.department for w in waiting})
         seen: dict[str, int] = defaultdict(int)
         out = {}
         for w in waiting:
-            if w.department not in slots:
-                mine = [(v, c) for _, tags, v, c in agents if not tags or f"|{w.department}|" in tags]
-                slots[w.department] = (sum(max(0, c - v) for v, c in mine), sum(c for _, c in mine))
             seen[w.department] += 1
-            free, total = slots[w.department]
-            handle = averages.get(w.department, self.handle_time_s)
-            out[w.conversation_id] = QueueStatus(seen[w.department], estimate_wait(seen[w.department], free, total, handle))
+            s = slots[w.department]
+            out[w.conversation_id] = QueueStatus(seen[w.department], estimate_wait(seen[w.department], s.free, s.total,
+                                                 s.handle_s), w.department, w.ticket)
         return out
 
     async def status(self, conversation_id: str) -> QueueStatus | None:
-        return (await self.statuses()).get(conversation_id)
+        """One visitor's place: a ZRANK when the queue serves one department (else a count of
+        the same department ahead, in Lua), and its department's slots."""
+        k = self.keys
+        one = "one" if len(self.departments) == 1 else "many"
+        found = await self._scripts["place"](keys=[k.waiting, k.meta], args=[conversation_id, one])
+        if not found:
+            return None
+        position, ticket, dept = int(found[0]), _str(found[1]), _str(found[2]) or ""
+        s = (await self.slots([dept]))[dept]
+        return QueueStatus(position, estimate_wait(position, s.free, s.total, s.handle_s), dept,
+                           int(ticket) if ticket else None)

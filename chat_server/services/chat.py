@@ -171,6 +171,11 @@ class ChatService:
         message = await self.router.system_message(conversation.id, text)
         await self.events.to_visitor(conversation.id, "message:new", {"message": serializers.message(message)})
 
+    def line_department(self, conversation: Conversation) -> str:
+        """The department whose line a conversation waits in (enqueue's fallback included)."""
+        department = self.settings.department(conversation.department) or self.settings.departments[0]
+        return department.key
+
     async def queue_status(self, conversation: Conversation) -> QueueStatus | None:
         if conversation.status != "queued":
             return None

@@ -66,6 +66,7 @@ class Presence:
         await self.processes.untrack(AGENT, agent_id, sid)
         if await self.redis.scard(key) == 0:
             await self.queue.set_unavailable(agent_id)
+            self.router.line.touch()  # fewer slots: longer estimates
             await self.redis.zadd(self.keys.gone, {agent_id: self.clock.now_ms()})
             await self.events.to_managers("agents:changed", {"agent_id": agent_id, "status": "disconnected"})
 
@@ -75,6 +76,7 @@ class Presence:
             await self._go_online(agent)
         else:
             await self.queue.set_unavailable(agent.id)
+            self.router.line.touch()  # fewer slots: longer estimates
         await self.events.to_agent(agent.id, "status", {"status": status})
         await self.events.to_managers("agents:changed", {"agent_id": agent.id, "status": status})
 
@@ -128,6 +130,10 @@ class Presence:
         )
         message = await self.router.system_message(conversation.id, system_text)
         await self.events.to_visitor(conversation.id, "message:new", {"message": serializers.message(message)})
+        status = await self.queue.status(conversation.id)
+        if status is not None:  # back in line: the widget shows the place and follows queue:line again
+            await self.events.to_visitor(conversation.id, "queue:update",
+                                         {"conversation_id": conversation.id, **status.as_dict()})
         if conversation.agent_id:
             await self.events.to_agent(conversation.agent_id, "chat:removed", {"conversation_id": conversation.id})
 

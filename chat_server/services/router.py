@@ -21,8 +21,11 @@ from ..redis_backend.keys import Keys
 from ..routing.queue import Assignment, Queue
 from ..store import Store
 from . import system_lines
+from .line import LineBroadcaster
 
 log = logging.getLogger(__name__)
+
+PASS_SIZE = 25  # pairs one dispatch pass makes; callers of dispatch() wait for at most one pass
 
 
 class AlreadyTaken(ChatError):
@@ -33,7 +36,7 @@ class AlreadyTaken(ChatError):
 class Router:
     def __init__(
         self, *, store: Store, queue: Queue, redis: aioredis.Redis, keys: Keys, events: Events, clock: Clock,
-        settings: Settings,
+        settings: Settings, line: LineBroadcaster,
     ) -> None:
         self.store = store
         self.queue = queue
@@ -42,8 +45,11 @@ class Router:
         self.events = events
         self.clock = clock
         self.settings = settings
-        self._positions_sent: dict[str, tuple[int, int]] = {}
+        self.line = line
         self._lock = asyncio.Lock()
+        self._wanted = False  # a dispatch was asked for and no pass has started since
+        self._full = False  # the last pass made as many pairs as it may: there may be more
+        self._more: asyncio.Task[None] | None = None
 
     async def system_message(self, conversation_id: str, text: str) -> Message:
         """A line in the transcript written by the product (joins, hand-overs), not by a person."""
@@ -54,16 +60,33 @@ class Router:
         return message
 
     async def dispatch(self) -> list[Assignment]:
-        """Pair waiting visitors with free agents, record it, tell both sides, refresh positions."""
+        """Pair waiting visitors with free agents, record it, tell both sides; the line is told on
+        the next tick. Coalesced: callers that arrive while a pass runs share the next pass (each
+        still returns only after a pass that started after its call), so a burst of closes costs
+        one assign script call, not one each. A pass makes at most ``PASS_SIZE`` pairs, recorded
+        in one transaction and announced concurrently, so no caller waits behind a long line; a full pass schedules the next one in
+        the background. Returns what this caller's pass made ([] when another's covered it)."""
+        self._wanted = True
         async with self._lock:
-            made = await self.queue.assign(self.clock.now_ms())
-            for decision in made:
-                if decision.offered:
-                    await self._offer(decision)
-                else:
-                    await self.complete(decision)
-            await self._send_positions()
+            if not self._wanted:
+                return []
+            self._wanted = False
+            made = await self.queue.assign(self.clock.now_ms(), limit=PASS_SIZE)
+            await asyncio.gather(self.complete_many([d for d in made if not d.offered]),
+                                 *(self._offer(d) for d in made if d.offered))
+            self._full = len(made) >= PASS_SIZE
+        self.line.touch()
+        if self._full and (self._more is None or self._more.done()):
+            self._more = asyncio.create_task(self._keep_dispatching())
         return made
+
+    async def _keep_dispatching(self) -> None:
+        """More may be assignable than one pass makes: go on until a pass comes back short."""
+        try:
+            while self._full:
+                await self.dispatch()
+        except Exception as exc:  # noqa: BLE001 - the sweeper's dispatch retries within seconds
+            log.warning("dispatch failed: %s", exc)
 
     async def _offer(self, decision: Assignment) -> None:
         conversation = await self.store.get_conversation(decision.conversation_id, with_messages=True)
@@ -77,19 +100,34 @@ class Router:
         })
 
     async def complete(self, decision: Assignment) -> None:
-        agent = await self.store.get_agent(decision.agent_id)
-        recorded = agent is not None and await self.store.assign_conversation(
-            decision.conversation_id, decision.agent_id, self.clock.now()
-        )
-        if not recorded or agent is None:
-            # Closed while it waited (or the agent vanished): give the slot back.
-            await self.queue.release(decision.conversation_id)
-            return
-        line = await system_lines.render_for(self.store, decision.conversation_id, "joined", name=agent.name)
-        joined = await self.system_message(decision.conversation_id, line)
-        conversation = await self.store.get_conversation(decision.conversation_id, with_messages=True)
+        await self.complete_many([decision])
+
+    async def complete_many(self, decisions: list[Assignment]) -> None:
+        """Record assignments the queue made (one transaction for all) and tell both sides."""
+        agents = {a: await self.store.get_agent(a) for a in {d.agent_id for d in decisions}}
+        joined = await self.store.assign_many([
+            (d.conversation_id, d.agent_id, await self._joined_line(d, agent))
+            for d in decisions if (agent := agents[d.agent_id]) is not None
+        ], self.clock.now())
+        for d in decisions:
+            if d.conversation_id not in joined:
+                # Closed while it waited (or the agent vanished): give the slot back.
+                await self.queue.release(d.conversation_id)
+        if joined:
+            await self.redis.srem(self.keys.sla_flagged, *joined)
+        await asyncio.gather(*(self._announce(d.conversation_id, agents[d.agent_id], joined[d.conversation_id])
+                               for d in decisions if d.conversation_id in joined))
+
+    async def _joined_line(self, decision: Assignment, agent: Agent) -> str:
+        """In the conversation's language: the queue knows it for chats it paired, else ask the store."""
+        if decision.language is not None:
+            return system_lines.render("joined", decision.language, name=agent.name)
+        return await system_lines.render_for(self.store, decision.conversation_id, "joined", name=agent.name)
+
+    async def _announce(self, conversation_id: str, agent: Agent | None, joined: Message) -> None:
+        assert agent is not None
+        conversation = await self.store.get_conversation(conversation_id, with_messages=True)
         assert conversation is not None
-        await self.redis.srem(self.keys.sla_flagged, conversation.id)
         await self.events.to_agent(
             agent.id, "chat:assigned", {"conversation": serializers.conversation_for_agent(conversation)}
         )
@@ -97,6 +135,8 @@ class Router:
             conversation.id, "chat:assigned", {"conversation_id": conversation.id, "agent": {"name": agent.name}}
         )
         await self.events.to_visitor(conversation.id, "message:new", {"message": serializers.message(joined)})
+        department = self.settings.department(conversation.department) or self.settings.departments[0]
+        await self.events.leave_line(conversation.id, department.key)
         await self.events.to_managers("queue:changed", {"conversation_id": conversation.id, "status": "assigned"})
 
     # -- offers --------------------------------------------------------------------------------
@@ -116,12 +156,13 @@ class Router:
         if result == -2:
             raise Conflict("You have no free slot; close a chat first.")
         await self.complete(Assignment(conversation_id, agent.id))
-        await self._send_positions()
+        self.line.touch()
 
     async def decline(self, agent: Agent, conversation_id: str) -> None:
         if not await self.queue.unoffer(conversation_id, agent.id):
             raise AlreadyTaken("This offer is no longer yours.")
         await self.store.record_offer_outcome(conversation_id, agent.id, "declined", self.clock.now())
+        self.line.touch(force=True)  # back at its old place
         await self.dispatch()
 
     async def sweep_offers(self) -> list[tuple[str, str]]:
@@ -133,6 +174,7 @@ class Router:
                 await self.events.to_agent(agent_id, "chat:offer_expired", {"conversation_id": conversation_id})
                 missed.append((conversation_id, agent_id))
         if missed:
+            self.line.touch(force=True)  # back at their old places
             await self.dispatch()
         return missed
 
@@ -168,22 +210,7 @@ class Router:
                 await self.events.to_agent(agent_id, "chat:offer", payload)
         await self.events.to_managers("chat:offer", payload)
 
-    # -- positions and recovery ----------------------------------------------------------------
-    async def _send_positions(self) -> None:
-        """Tell each waiting visitor their place, only when it (or the estimate) changed."""
-        statuses = await self.queue.statuses()
-        for conversation_id in list(self._positions_sent):
-            if conversation_id not in statuses:
-                del self._positions_sent[conversation_id]
-        for conversation_id, status in statuses.items():
-            key = (status.position, status.estimated_wait_s)
-            if self._positions_sent.get(conversation_id) == key:
-                continue
-            self._positions_sent[conversation_id] = key
-            await self.events.to_visitor(
-                conversation_id, "queue:update", {"conversation_id": conversation_id, **status.as_dict()}
-            )
-
+    # -- recovery ----------------------------------------------------------------------------
     async def reconcile(self) -> int:
         """Redis may have lost the line (restart without persistence): put back every conversation
         the database says is waiting. Returns how many were re-queued."""

@@ -16,6 +16,7 @@ from ..models import Agent, Conversation, Message, Rating, Visitor
 from ..services.survey import SurveyAnswer
 from .database import Connection, Database, IntegrityError, Row
 from .migrations import load_migrations
+from .sqlite_assign import AssignStoreMixin
 from .sqlite_workflow import CONVERSATION_SELECT, WorkflowStoreMixin
 
 MESSAGES_AFTER = "SELECT * FROM messages WHERE conversation_id = ? AND seq > ? ORDER BY seq"
@@ -29,7 +30,7 @@ INSERT_MESSAGE = (
 )
 
 
-class SqlStore(WorkflowStoreMixin):
+class SqlStore(WorkflowStoreMixin, AssignStoreMixin):
     """Transcripts, agents, sessions, visitors and ratings in SQLite or PostgreSQL."""
 
     def __init__(self, database: Database) -> None:

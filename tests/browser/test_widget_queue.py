@@ -1,4 +1,4 @@
-"""Waiting in line: the position and the estimate follow queue:update live, in words a person would use."""
+"""Waiting in line: the position and the estimate follow the line live (queue:line, queue:update), in words a person would use."""
 
 from __future__ import annotations
 
@@ -32,7 +32,8 @@ async def test_position_and_estimate_update_live(settings, server_factory, shop,
     await expect(page.get_by_test_id("widget-subtitle")).to_have_text("An agent will be with you shortly")
     await page.screenshot(path=str(artifacts / "widget-queue-2.png"), animations="disabled")
 
-    # One agent with one slot comes online and takes the first visitor: this one moves up, live.
+    # One agent with one slot comes online and takes the first visitor: this one moves up, live
+    # (the widget counts its place in the next queue:line).
     anna = await server.create_agent(name="Anna", capacity=1)
     console = await server.agent_peer(anna)
     await console.next("chat:assigned")

@@ -5,7 +5,8 @@
 --       10 agent_langs (hash), 11 offers (hash), 12 offer_exp (zset), 13 declined (hash)
 -- ARGV: 1 stamp (now ms * 1000), 2 max pairs, 3 now ms, 4 how many waiting to look at,
 --       5 departments: "key:fallback_ms:mode:offer_ms" joined by ","
--- Returns a flat list of triples: kind ("a" assigned, "o" offered), conversation, agent.
+-- Returns a flat list of quadruples: kind ("a" assigned, "o" offered), conversation, agent, the
+-- visitor's language ("" when none).
 --
 -- Fair pick among eligible agents (online, free slot, breathing time over, in the department,
 -- speaking the visitor's language until the department's fallback wait has passed, not having
@@ -83,6 +84,7 @@ for _, conversation in ipairs(redis.call('ZRANGE', KEYS[1], 0, scan - 1)) do
     end
     out[#out + 1] = conversation
     out[#out + 1] = agent.id
+    out[#out + 1] = lang
     made = made + 1
     if agent.load >= agent.cap then
       table.remove(candidates, best)

@@ -17,6 +17,6 @@ end
 local declined = redis.call('HGET', KEYS[6], conversation) or '|'
 redis.call('HSET', KEYS[6], conversation, declined .. agent .. '|')
 local meta = redis.call('HGET', KEYS[5], conversation) or ''
-local score = tonumber(string.match(meta, '|([^|]*)$') or '0')
+local score = tonumber(string.match(meta, '^[^|]*|[^|]*|[^|]*|([^|]*)') or '0')
 redis.call('ZADD', KEYS[4], score, conversation)
 return 1
