@@ -98,6 +98,9 @@ async def test_sla_breach_is_flagged_and_broadcast(settings, server_factory, clo
     assert (await busy_peer.call("chat:accept", {"conversation_id": conversation_id}))["error"]["code"] == "conflict"
     assert (await manager.call("chat:accept", {"conversation_id": conversation_id}))["ok"]
     assert (await server.store.get_conversation(conversation_id)).agent_id == boss.id
+    # The card stops ringing on every other console (only the id travels).
+    withdrawn = await busy_peer.wait_for("chat:offer_withdrawn", lambda d: d["conversation_id"] == conversation_id)
+    assert withdrawn == {"conversation_id": conversation_id}
     await sweep_once(server.app)  # flagged once, not again
     assert len([e for e, _ in manager.seen if e == "queue:sla"]) == 1
 

@@ -114,7 +114,13 @@ class Router:
                 # Closed while it waited (or the agent vanished): give the slot back.
                 await self.queue.release(d.conversation_id)
         if joined:
-            await self.redis.srem(self.keys.sla_flagged, *joined)
+            ids = list(joined)
+            flagged = await self.redis.smismember(self.keys.sla_flagged, ids)
+            await self.redis.srem(self.keys.sla_flagged, *ids)
+            for conversation_id, was_flagged in zip(ids, flagged, strict=True):
+                if was_flagged:
+                    # An overdue chat may have rung for everyone: stop it ringing (the id only).
+                    await self.events.to_all_agents("chat:offer_withdrawn", {"conversation_id": conversation_id})
         await asyncio.gather(*(self._announce(d.conversation_id, agents[d.agent_id], joined[d.conversation_id])
                                for d in decisions if d.conversation_id in joined))
 

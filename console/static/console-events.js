@@ -74,9 +74,12 @@ export function wireEvents(app) {
       first ? first.text : "", { tag: `offer-${c.id}` });
     app.render();
   });
-  socket.on("chat:offer_expired", (p) => {
-    if (p && state.offers.delete(p.conversation_id)) app.render();
-  });
+  // Rang out for this agent, or an overdue chat rung for everyone was taken by someone.
+  for (const name of ["chat:offer_expired", "chat:offer_withdrawn"]) {
+    socket.on(name, (p) => {
+      if (p && state.offers.delete(p.conversation_id)) app.render();
+    });
+  }
 
   // ---- watching (managers) ----
   app.watch = (id) => {

@@ -316,6 +316,19 @@ async def test_offer_rings_with_a_countdown_and_is_accepted_from_the_card(
     await page.keyboard.press("Alt+a")
     await expect(page.locator(f'[data-testid="chat-item"][data-conversation-id="{third}"]')).to_be_visible()
     await expect(page.get_by_test_id("offer-card")).to_have_count(0)
+
+    # Another overdue chat, taken by a manager elsewhere: Anna's card goes at once.
+    _, fourth = await visitor_chat(server, "Pavol", "Where is my parcel?")
+    card = page.locator(f'[data-testid="offer-card"][data-conversation-id="{fourth}"]')
+    await card.get_by_test_id("offer-decline").click()
+    await expect(card).to_have_count(0)
+    clock.advance(121)
+    await sweep_once(server.app)
+    await expect(card.get_by_test_id("offer-overdue")).to_be_visible()
+    boss = await agent_account(server, "Boss", role="manager")
+    boss_console = await server.agent_peer(boss, online=False, password="correct horse battery")
+    assert (await boss_console.call("chat:accept", {"conversation_id": fourth}))["ok"]
+    await expect(card).to_have_count(0)
     watch.assert_clean()
 
 
