@@ -241,12 +241,19 @@ class SqlStore(WorkflowStoreMixin, AssignStoreMixin):
 
     async def _take(self, conversation_id: str, agent_id: str, now: float, *, from_status: str) -> bool:
         """Make the conversation this agent's if it is still in ``from_status``; they take part."""
+        return await self._hand_to(
+            conversation_id, agent_id, now,
+            "UPDATE conversations SET agent_id = ?, status = 'assigned', assigned_at = ? WHERE id = ? AND status = ?",
+            (from_status,),
+        )
+
+    async def _hand_to(
+        self, conversation_id: str, agent_id: str, now: float, update: str, extra: tuple[Any, ...]
+    ) -> bool:
+        """Run ``update`` (parameters: agent, now, conversation, *extra); when it changed the row, the
+        agent takes part in the conversation (reports credit everyone who did)."""
         async with self._write() as db:
-            cursor = await db.execute(
-                "UPDATE conversations SET agent_id = ?, status = 'assigned', assigned_at = ?"
-                " WHERE id = ? AND status = ?",
-                (agent_id, now, conversation_id, from_status),
-            )
+            cursor = await db.execute(update, (agent_id, now, conversation_id, *extra))
             if cursor.rowcount != 1:
                 return False
             await db.execute(

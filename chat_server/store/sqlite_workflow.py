@@ -45,20 +45,11 @@ class WorkflowStoreMixin(_Base):
 
     # -- assignment changes --------------------------------------------------------------------
     async def transfer_conversation(self, conversation_id: str, from_agent: str, to_agent: str, now: float) -> bool:
-        async with self._write() as db:
-            cursor = await db.execute(
-                "UPDATE conversations SET agent_id = ?, assigned_at = ? WHERE id = ? AND agent_id = ?"
-                " AND status = 'assigned'",
-                (to_agent, now, conversation_id, from_agent),
-            )
-            if cursor.rowcount != 1:
-                return False
-            await db.execute(
-                "INSERT INTO conversation_agents (conversation_id, agent_id, joined_at) VALUES (?, ?, ?)"
-                " ON CONFLICT DO NOTHING",
-                (conversation_id, to_agent, now),
-            )
-        return True
+        return await self._hand_to(
+            conversation_id, to_agent, now,
+            "UPDATE conversations SET agent_id = ?, assigned_at = ? WHERE id = ? AND agent_id = ? AND status = 'assigned'",
+            (from_agent,),
+        )
 
     async def requeue_conversation(self, conversation_id: str) -> bool:
         """Back to the queue (agent gone, or transferred to a department); keeps the transcript."""
