@@ -162,3 +162,35 @@ async def test_visitor_reload_keeps_queue_place(live_server):
     await live_server.agent_peer(agent)
     assigned = await again.next("chat:assigned")
     assert assigned["conversation_id"] == ack["conversation_id"]
+
+
+async def test_sender_gets_its_message_in_the_ack_and_its_other_tabs_live(live_server):
+    """The sending socket is not sent its own ``message:new`` (the ack carries it); the same
+    visitor's or agent's other tabs are, so they stay in step."""
+    agent = await live_server.create_agent()
+    console = await live_server.agent_peer(agent)
+    other_console = await live_server.agent_peer(agent, online=False)
+    visitor = await live_server.visitor()
+    session, ack = await start_chat(visitor)
+    conversation_id = ack["conversation_id"]
+    await console.next("chat:assigned")
+    await visitor.wait_for("message:new", lambda d: d["message"]["seq"] == 2)
+    other_tab = await live_server.visitor(session["visitor_token"])
+    assert (await other_tab.next("session"))["conversation"]["id"] == conversation_id
+
+    sent = await visitor.call("message:send", {"conversation_id": conversation_id, "text": "from tab 1", "client_id": cid()})
+    assert sent["ok"] and sent["message"]["seq"] == 3
+    assert (await other_tab.wait_for("message:new", lambda d: d["message"]["seq"] == 3))["message"]["text"] == "from tab 1"
+    await console.wait_for("message:new", lambda d: d["message"]["seq"] == 3)
+    await other_console.wait_for("message:new", lambda d: d["message"]["seq"] == 3)
+
+    reply = await console.call("message:send", {"conversation_id": conversation_id, "text": "from console 1", "client_id": cid()})
+    assert reply["ok"] and reply["message"]["seq"] == 4
+    assert (await other_console.wait_for("message:new", lambda d: d["message"]["seq"] == 4))["message"]["text"] == "from console 1"
+    # A socket's events arrive in order: once seq 4 is in, an echo of seq 3 would be too.
+    assert (await visitor.wait_for("message:new", lambda d: d["message"]["seq"] == 4))["message"]["text"] == "from console 1"
+    assert (await other_tab.wait_for("message:new", lambda d: d["message"]["seq"] == 4))
+    assert (await visitor.call("message:send", {"conversation_id": conversation_id, "text": "last", "client_id": cid()}))["ok"]
+    await console.wait_for("message:new", lambda d: d["message"]["seq"] == 5)
+    assert not [e for e, d in visitor.seen if e == "message:new" and d["message"]["seq"] == 3]
+    assert not [e for e, d in console.seen if e == "message:new" and d["message"]["seq"] == 4]

@@ -111,6 +111,42 @@ async def test_two_stores_appending_to_one_conversation_get_unique_consecutive_s
         await asyncio.gather(one.close(), two.close())
 
 
+async def test_concurrent_appends_to_several_conversations_commit_together_and_fail_alone(settings):
+    """On SQLite, appends asked for at the same time share one transaction (group_commit.py): each
+    still gets a unique, consecutive seq, a client_id sent twice in one group is stored once, and a
+    write that fails fails alone."""
+    [store] = await open_stores(settings, 1)
+    try:
+        visitor = await store.create_visitor("token-hash", 1.0)
+        conversations = [await store.create_conversation(
+            visitor_id=visitor.id, name=None, email=None, page_url=None, first_text="hi", client_id=None, now=1.0,
+        ) for _ in range(3)]
+
+        async def send(conversation_id: str, i: int, client_id: str | None) -> tuple[int, bool]:
+            message, created = await store.append_message(
+                conversation_id, author_kind="visitor", author_id=visitor.id, author_name=None,
+                text=f"m{i}", client_id=client_id, now=2.0 + i,
+            )
+            return message.seq, created
+
+        sends = [send(conversations[i % 3].id, i, f"c{i}") for i in range(30)]
+        sends += [send(conversations[0].id, 100, "same"), send(conversations[0].id, 101, "same")]
+        sends.insert(7, send("no-such-conversation", 200, None))  # fails in the middle of the group
+        results = await asyncio.gather(*sends, return_exceptions=True)
+        assert isinstance(results.pop(7), Exception)
+        assert not [r for r in results if isinstance(r, BaseException)]
+        same = results[30:]
+        assert same[0][0] == same[1][0] and [created for _, created in same] == [True, False]
+        for n, conversation in enumerate(conversations):
+            stored = await store.messages_after(conversation.id, 0)
+            assert [m.seq for m in stored] == list(range(1, len(stored) + 1))
+            assert len(stored) == 1 + 10 + (1 if n == 0 else 0)
+            assert sorted(seq for (seq, _), i in zip(results[:30], range(30), strict=True) if i % 3 == n) == \
+                list(range(2, 12))
+    finally:
+        await store.close()
+
+
 def test_placeholders_are_numbered_outside_literals():
     sql = "SELECT '?', x FROM t WHERE a = ? AND b LIKE ? ESCAPE '\\' AND c = 'it''s ?' AND d = ?"
     assert number_placeholders(sql) == (

@@ -86,7 +86,7 @@ class AgentNamespace(CannedEvents, ChatNamespace):
         assert text is not None
         message = await self.chat.send_message(
             conversation, author_kind="agent", author_id=agent.id, author_name=agent.name, text=text,
-            client_id=client_id,
+            client_id=client_id, sender_sid=sid,
         )
         return {"message": serializers.message(message)}
 

@@ -40,8 +40,9 @@ class Events:
         # live dashboards listen here.
         self.listeners: list[Callable[[], None]] = []
 
-    async def to_visitor(self, conversation_id: str, event: str, data: dict[str, Any]) -> None:
-        await self.sio.emit(event, data, room=visitor_room(conversation_id), namespace=VISITOR_NS)
+    async def to_visitor(self, conversation_id: str, event: str, data: dict[str, Any],
+                         skip_sid: str | None = None) -> None:
+        await self.sio.emit(event, data, room=visitor_room(conversation_id), namespace=VISITOR_NS, skip_sid=skip_sid)
 
     async def to_line(self, department: str, event: str, data: dict[str, Any]) -> None:
         await self.sio.emit(event, data, room=line_room(department), namespace=VISITOR_NS)
@@ -56,10 +57,11 @@ class Events:
     async def to_agent(self, agent_id: str, event: str, data: dict[str, Any]) -> None:
         await self.sio.emit(event, data, room=agent_room(agent_id), namespace=AGENT_NS)
 
-    async def to_staff(self, conversation_id: str, agent_id: str | None, event: str, data: dict[str, Any]) -> None:
+    async def to_staff(self, conversation_id: str, agent_id: str | None, event: str, data: dict[str, Any],
+                       skip_sid: str | None = None) -> None:
         """The assigned agent and any manager watching; a socket in both rooms gets it once."""
         rooms = [watch_room(conversation_id)] + ([agent_room(agent_id)] if agent_id else [])
-        await self.sio.emit(event, data, room=rooms, namespace=AGENT_NS)
+        await self.sio.emit(event, data, room=rooms, namespace=AGENT_NS, skip_sid=skip_sid)
 
     async def to_managers(self, event: str, data: dict[str, Any]) -> None:
         """Managers' consoles and supervision pages. The queue or the team changed, so the live

@@ -129,7 +129,7 @@ class VisitorNamespace(ChatNamespace):
             author_id=visitor.id,
             author_name=conversation.visitor_name,
             text=text,
-            client_id=client_id,
+            client_id=client_id, sender_sid=sid,
         )
         return {"message": serializers.message(message)}
 

@@ -234,8 +234,10 @@ class ChatService:
     # -- messages ------------------------------------------------------------------------------
     async def send_message(
         self, conversation: Conversation, *, author_kind: str, author_id: str | None, author_name: str | None,
-        text: str, client_id: str | None,
+        text: str, client_id: str | None, sender_sid: str | None = None,
     ) -> Message:
+        """``sender_sid``: the socket that sent it gets the message in its ack, so the
+        ``message:new`` to its room skips it (the sender's other tabs still get it)."""
         if not conversation.is_open:
             # A resend of something stored before the close is still answered with the original.
             if client_id:
@@ -248,19 +250,23 @@ class ChatService:
             client_id=client_id, now=self.clock.now(),
         )
         if created:
-            await self._broadcast_message(conversation.id, message, agent_id)
+            await self._broadcast_message(conversation.id, message, agent_id,
+                                          visitor_sid=sender_sid if author_kind == "visitor" else None,
+                                          staff_sid=sender_sid if author_kind == "agent" else None)
             if (author_kind == "agent" and conversation.was_offline and conversation.visitor_email
                     and not await self.presence.visitor_present(conversation.id)):
                 await self.mailer.send_answer(conversation.visitor_email, conversation.visitor_name,
                                               author_name or "", text)
         return message
 
-    async def _broadcast_message(self, conversation_id: str, message: Message, agent_id: str | None) -> None:
+    async def _broadcast_message(self, conversation_id: str, message: Message, agent_id: str | None, *,
+                                 visitor_sid: str | None = None, staff_sid: str | None = None) -> None:
         """``agent_id`` as of the append's commit (see ``append_message_routed``), not as loaded
-        before it: an assignment or transfer in between must not leave the new agent without it."""
+        before it: an assignment or transfer in between must not leave the new agent without it.
+        The sending socket (``*_sid``) is skipped: its ack carries the message."""
         payload = {"message": serializers.message(message)}
-        await self.events.to_visitor(conversation_id, "message:new", payload)
-        await self.events.to_staff(conversation_id, agent_id, "message:new", payload)
+        await self.events.to_visitor(conversation_id, "message:new", payload, skip_sid=visitor_sid)
+        await self.events.to_staff(conversation_id, agent_id, "message:new", payload, skip_sid=staff_sid)
 
     async def resume(self, conversation: Conversation, after_seq: int) -> list[Message]:
         return await self.store.messages_after(conversation.id, after_seq)

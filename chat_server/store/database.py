@@ -165,6 +165,11 @@ class SqliteDatabase:
             except sqlite3.IntegrityError as exc:
                 raise IntegrityError(str(exc)) from exc
 
+    async def run_all_in_transaction(self, fns: Sequence[Callable[[sqlite3.Connection], T]]) -> list[T]:
+        """Every ``fn`` in turn inside one BEGIN IMMEDIATE ... COMMIT, one hop: a group commit
+        (group_commit.py). All or none: the first exception rolls the whole group back and is raised."""
+        return await self.run_in_transaction(lambda conn: [fn(conn) for fn in fns])
+
 
 def create_database(settings: Settings) -> Database:
     """PostgreSQL for a ``postgresql://`` URL, else the SQLite file (settings validated the URL)."""

@@ -14,6 +14,7 @@ import sqlite3
 from ..ids import new_id
 from ..models import Conversation, Message, Visitor
 from .database import SqliteDatabase
+from .group_commit import GroupCommit
 from .sqlite import (
     INSERT_MESSAGE,
     INSERT_VISITOR,
@@ -35,6 +36,7 @@ class SqliteStore(SqlStore):
     def __init__(self, database: SqliteDatabase) -> None:
         super().__init__(database)
         self.sqlite = database
+        self.appends = GroupCommit(database)
 
     async def create_visitor(self, token_hash: str, now: float) -> Visitor:
         visitor_id = new_id("v")
@@ -73,4 +75,6 @@ class SqliteStore(SqlStore):
             db.execute(INSERT_MESSAGE, message_row(message))
             return message, True, agent_id
 
-        return await self.sqlite.run_in_transaction(write)
+        # Shares its transaction with the appends pending at the same time (group_commit.py).
+        result: tuple[Message, bool, str | None] = await self.appends.run(write)
+        return result
