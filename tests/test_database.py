@@ -90,7 +90,7 @@ async def test_two_stores_appending_to_one_conversation_get_unique_consecutive_s
         )
 
         async def send(store: SqlStore, i: int, client_id: str | None = None) -> tuple[int, bool]:
-            message, created = await store.append_message(
+            message, created, _ = await store.append_message(
                 conversation.id, author_kind="visitor", author_id=visitor.id, author_name=None,
                 text=f"m{i}", client_id=client_id, now=2.0 + i,
             )
@@ -123,7 +123,7 @@ async def test_concurrent_appends_to_several_conversations_commit_together_and_f
         ) for _ in range(3)]
 
         async def send(conversation_id: str, i: int, client_id: str | None) -> tuple[int, bool]:
-            message, created = await store.append_message(
+            message, created, _ = await store.append_message(
                 conversation_id, author_kind="visitor", author_id=visitor.id, author_name=None,
                 text=f"m{i}", client_id=client_id, now=2.0 + i,
             )

@@ -245,7 +245,7 @@ class ChatService:
                     if m.client_id == client_id and m.author_kind == author_kind:
                         return m
             raise ConversationClosed("This chat has ended.")
-        message, created, agent_id = await self.store.append_message_routed(
+        message, created, agent_id = await self.store.append_message(
             conversation.id, author_kind=author_kind, author_id=author_id, author_name=author_name, text=text,
             client_id=client_id, now=self.clock.now(),
         )
@@ -261,7 +261,7 @@ class ChatService:
 
     async def _broadcast_message(self, conversation_id: str, message: Message, agent_id: str | None, *,
                                  visitor_sid: str | None = None, staff_sid: str | None = None) -> None:
-        """``agent_id`` as of the append's commit (see ``append_message_routed``), not as loaded
+        """``agent_id`` as of the append's commit (see ``append_message``), not as loaded
         before it: an assignment or transfer in between must not leave the new agent without it.
         The sending socket (``*_sid``) is skipped: its ack carries the message."""
         payload = {"message": serializers.message(message)}

@@ -53,7 +53,7 @@ class Router:
 
     async def system_message(self, conversation_id: str, text: str) -> Message:
         """A line in the transcript written by the product (joins, hand-overs), not by a person."""
-        message, _ = await self.store.append_message(
+        message, _, _ = await self.store.append_message(
             conversation_id, author_kind="system", author_id=None, author_name=None, text=text,
             client_id=None, now=self.clock.now(),
         )

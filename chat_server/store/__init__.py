@@ -60,17 +60,6 @@ class Store(Protocol):
         text: str,
         client_id: str | None,
         now: float,
-    ) -> tuple[Message, bool]: ...
-    async def append_message_routed(
-        self,
-        conversation_id: str,
-        *,
-        author_kind: str,
-        author_id: str | None,
-        author_name: str | None,
-        text: str,
-        client_id: str | None,
-        now: float,
     ) -> tuple[Message, bool, str | None]: ...
     async def messages_after(self, conversation_id: str, after_seq: int) -> list[Message]: ...
 

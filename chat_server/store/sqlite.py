@@ -286,30 +286,13 @@ class SqlStore(WorkflowStoreMixin, AssignStoreMixin):
         text: str,
         client_id: str | None,
         now: float,
-    ) -> tuple[Message, bool]:
-        """Store a message with the next seq. Returns (message, created); a known client_id
-        returns the stored copy with created=False."""
-        message, created, _ = await self.append_message_routed(
-            conversation_id, author_kind=author_kind, author_id=author_id, author_name=author_name, text=text,
-            client_id=client_id, now=now,
-        )
-        return message, created
-
-    async def append_message_routed(
-        self,
-        conversation_id: str,
-        *,
-        author_kind: str,
-        author_id: str | None,
-        author_name: str | None,
-        text: str,
-        client_id: str | None,
-        now: float,
     ) -> tuple[Message, bool, str | None]:
-        """``append_message`` that also returns the conversation's agent as of the commit, so the
-        message can be broadcast without reading the conversation again. Read inside the write
-        transaction, it cannot miss an assignment or transfer: one committed before this append is
-        seen here; one committed after it loads a transcript that already holds this message."""
+        """Store a message with the next seq. Returns (message, created, agent_id); a known client_id
+        returns the stored copy with created=False (and no agent). ``agent_id`` is the conversation's
+        agent as of the commit, so the message can be broadcast without reading the conversation
+        again. Read inside the write transaction, it cannot miss an assignment or transfer: one
+        committed before this append is seen here; one committed after it loads a transcript that
+        already holds this message."""
         async with self._write() as db:
             if self.dialect.for_update:  # PostgreSQL: one writer per conversation from here on
                 await db.execute("SELECT 1 FROM conversations WHERE id = ?" + self.dialect.for_update,

@@ -54,7 +54,7 @@ class SqliteStore(SqlStore):
 
         return await self.sqlite.run(read)
 
-    async def append_message_routed(
+    async def append_message(
         self,
         conversation_id: str,
         *,
