@@ -136,13 +136,21 @@ async def test_concurrent_appends_to_several_conversations_commit_together_and_f
         assert isinstance(results.pop(7), Exception)
         assert not [r for r in results if isinstance(r, BaseException)]
         same = results[30:]
-        assert same[0][0] == same[1][0] and [created for _, created in same] == [True, False]
+        assert same[0][0] == same[1][0]
+        # SQLite runs a group in the order asked; PostgreSQL's pooled connections race, so there only
+        # "stored once" holds, not which of the two came first.
+        created_flags = [created for _, created in same]
+        ordered = store.dialect.name == "sqlite"
+        assert (created_flags if ordered else sorted(created_flags, reverse=True)) == [True, False]
         for n, conversation in enumerate(conversations):
             stored = await store.messages_after(conversation.id, 0)
             assert [m.seq for m in stored] == list(range(1, len(stored) + 1))
             assert len(stored) == 1 + 10 + (1 if n == 0 else 0)
-            assert sorted(seq for (seq, _), i in zip(results[:30], range(30), strict=True) if i % 3 == n) == \
-                list(range(2, 12))
+            seqs = sorted([seq for (seq, _), i in zip(results[:30], range(30), strict=True) if i % 3 == n]
+                          + ([same[0][0]] if n == 0 else []))
+            assert seqs == list(range(2, len(stored) + 1))  # every append got its own seq, none skipped
+        if ordered:
+            assert same[0][0] == 12  # after the ten asked before it in its conversation
     finally:
         await store.close()
 
