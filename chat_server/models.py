@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from .services.survey import SurveyAnswer
 
@@ -85,6 +86,32 @@ class Conversation:
     @property
     def is_open(self) -> bool:
         return self.status != "closed"
+
+
+@dataclass(frozen=True, slots=True)
+class WriteGuard:
+    """Who may write to a conversation, checked inside the write's own transaction: its visitor
+    (``visitor_id``) or the agent it is assigned to (``agent_id``), and never once it is closed.
+    Anything else makes a guarded append write nothing, and the caller takes the full check,
+    which says why (not found, closed) and answers resends of messages stored before a close."""
+
+    column: str  # "visitor_id" | "agent_id"
+    value: str
+
+    def admits(self, head: Any) -> bool:
+        return head is not None and head["status"] != "closed" and head[self.column] == self.value
+
+
+@dataclass(frozen=True, slots=True)
+class Appended:
+    """A guarded append's result: the message and what the sender needs of the conversation as of
+    the commit, so the message path reads the conversation in the same transaction, not before it."""
+
+    message: Message
+    created: bool
+    agent_id: str | None
+    visitor_email: str | None
+    was_offline: bool
 
 
 @dataclass(frozen=True)

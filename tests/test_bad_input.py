@@ -251,3 +251,18 @@ async def test_oversized_http_body_is_refused(live_server):
                              headers={"Content-Type": "application/json"}) as r:
             assert r.status == 413
             assert (await r.json())["error"]["code"] == "payload_too_large"
+
+
+async def test_sending_to_a_closed_chat_is_refused_but_a_resend_gets_the_stored_copy(live_server, chat):
+    """The fast path refuses a closed chat without writing; the full check then answers a resend
+    of a message stored before the close with that message, and anything new with a clear error."""
+    visitor, conversation_id = chat
+    client_id = cid()
+    sent = await visitor.call("message:send", {"conversation_id": conversation_id, "text": "one", "client_id": client_id})
+    assert sent["ok"]
+    assert (await visitor.call("chat:end", {"conversation_id": conversation_id}))["ok"]
+    resent = await visitor.call("message:send", {"conversation_id": conversation_id, "text": "one", "client_id": client_id})
+    assert resent["ok"] and resent["message"] == sent["message"]
+    late = await visitor.call("message:send", {"conversation_id": conversation_id, "text": "two", "client_id": cid()})
+    assert late["ok"] is False and late["error"]["code"] == "conversation_closed"
+    assert await count_messages(live_server, conversation_id) == 2

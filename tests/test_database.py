@@ -182,3 +182,41 @@ def test_an_unreachable_postgresql_stops_start_up_with_one_clear_line(tmp_path):
     assert done.returncode != 0
     assert f"Error: Cannot connect to PostgreSQL at 127.0.0.1:{url.split(':')[-1]}" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+async def test_guarded_append_writes_only_for_the_owner_of_an_open_chat(settings):
+    """The message path checks who may write inside the append's own transaction
+    (``append_guarded``): the visitor of the chat, the agent it is assigned to, never once closed.
+    Refused appends write nothing (not even a seq), so the full check can say why."""
+    from chat_server.models import WriteGuard
+
+    [store] = await open_stores(settings, 1)
+    try:
+        visitor = await store.create_visitor("token-hash", 1.0)
+        stranger = await store.create_visitor("other-hash", 1.0)
+        conversation = await store.create_conversation(
+            visitor_id=visitor.id, name="Ann", email="ann@example.com", page_url=None, first_text="hi",
+            client_id=None, now=1.0,
+        )
+
+        async def send(guard: WriteGuard, kind: str, text: str, client_id: str | None = None,
+                       conversation_id: str = conversation.id):  # type: ignore[no-untyped-def]
+            return await store.append_guarded(
+                conversation_id, guard, author_kind=kind, author_id=guard.value,
+                author_name=None if kind == "visitor" else "Agent", text=text, client_id=client_id, now=2.0)
+
+        mine = await send(WriteGuard("visitor_id", visitor.id), "visitor", "mine", "k1")
+        assert mine is not None and mine.created and mine.message.seq == 2
+        assert mine.message.author_name == "Ann" and mine.visitor_email == "ann@example.com"
+        again = await send(WriteGuard("visitor_id", visitor.id), "visitor", "mine", "k1")
+        assert again is not None and not again.created and again.message.id == mine.message.id
+        assert await send(WriteGuard("visitor_id", stranger.id), "visitor", "not mine") is None
+        assert await send(WriteGuard("agent_id", "a_nobody"), "agent", "not assigned") is None
+        assert await send(WriteGuard("visitor_id", visitor.id), "visitor", "x", conversation_id="c_none") is None
+        assert await store.close_conversation(conversation.id, "visitor", 3.0)
+        assert await send(WriteGuard("visitor_id", visitor.id), "visitor", "after close") is None
+        stored = await store.messages_after(conversation.id, 0)
+        assert [m.text for m in stored] == ["hi", "mine"]
+        assert (await store.get_conversation(conversation.id)).last_seq == 2  # type: ignore[union-attr]
+    finally:
+        await store.close()

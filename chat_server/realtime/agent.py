@@ -82,12 +82,9 @@ class AgentNamespace(CannedEvents, ChatNamespace):
         conversation_id = validation.conversation_id(data)
         text = validation.text(data, "text", max_length=self.settings.max_message_length)
         client_id = validation.client_id(data)
-        conversation = await self.chat.agent_conversation(agent, conversation_id, write=True)
         assert text is not None
-        message = await self.chat.send_message(
-            conversation, author_kind="agent", author_id=agent.id, author_name=agent.name, text=text,
-            client_id=client_id, sender_sid=sid,
-        )
+        message = await self.chat.send_from_agent(agent, conversation_id, text=text, client_id=client_id,
+                                                  sender_sid=sid)
         return {"message": serializers.message(message)}
 
     @event("chat:resume")

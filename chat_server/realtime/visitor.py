@@ -122,15 +122,8 @@ class VisitorNamespace(ChatNamespace):
         conversation_id = validation.conversation_id(data)
         text = self._text(data)
         client_id = validation.client_id(data)
-        conversation = await self.chat.visitor_conversation(visitor, conversation_id)
-        message = await self.chat.send_message(
-            conversation,
-            author_kind="visitor",
-            author_id=visitor.id,
-            author_name=conversation.visitor_name,
-            text=text,
-            client_id=client_id, sender_sid=sid,
-        )
+        message = await self.chat.send_from_visitor(visitor, conversation_id, text=text, client_id=client_id,
+                                                    sender_sid=sid)
         return {"message": serializers.message(message)}
 
     @event("chat:resume")

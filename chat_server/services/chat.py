@@ -23,7 +23,7 @@ from ..errors import (
     RatingExpired,
 )
 from ..ids import hash_secret, new_secret
-from ..models import Agent, Conversation, Message, Rating, Visitor
+from ..models import Agent, Appended, Conversation, Message, Rating, Visitor, WriteGuard
 from ..realtime.events import Events
 from ..routing.queue import Queue, QueueStatus
 from ..store import Store
@@ -250,14 +250,57 @@ class ChatService:
             client_id=client_id, now=self.clock.now(),
         )
         if created:
-            await self._broadcast_message(conversation.id, message, agent_id,
-                                          visitor_sid=sender_sid if author_kind == "visitor" else None,
-                                          staff_sid=sender_sid if author_kind == "agent" else None)
-            if (author_kind == "agent" and conversation.was_offline and conversation.visitor_email
-                    and not await self.presence.visitor_present(conversation.id)):
-                await self.mailer.send_answer(conversation.visitor_email, conversation.visitor_name,
-                                              author_name or "", text)
+            await self._sent(Appended(message, created, agent_id, conversation.visitor_email, conversation.was_offline),
+                             sender_sid, conversation.visitor_name)
         return message
+
+    async def send_from_visitor(self, visitor: Visitor, conversation_id: str, *, text: str, client_id: str | None,
+                                sender_sid: str | None = None) -> Message:
+        """A visitor's message, checked and stored in one transaction (the common case: their own
+        open chat); anything else goes through the full check, which says what is wrong."""
+        appended = await self.store.append_guarded(
+            conversation_id, WriteGuard("visitor_id", visitor.id), author_kind="visitor", author_id=visitor.id,
+            author_name=None, text=text, client_id=client_id, now=self.clock.now())
+        if appended is None:
+            conversation = await self.visitor_conversation(visitor, conversation_id)
+            return await self.send_message(conversation, author_kind="visitor", author_id=visitor.id,
+                                           author_name=conversation.visitor_name, text=text, client_id=client_id,
+                                           sender_sid=sender_sid)
+        if appended.created:
+            await self._sent(appended, sender_sid)
+        return appended.message
+
+    async def send_from_agent(self, agent: Agent, conversation_id: str, *, text: str, client_id: str | None,
+                              sender_sid: str | None = None) -> Message:
+        """An agent writes only to the chat assigned to them (``agent_conversation(write=True)``),
+        checked inside the append's transaction; anything else takes the full check."""
+        appended = await self.store.append_guarded(
+            conversation_id, WriteGuard("agent_id", agent.id), author_kind="agent", author_id=agent.id,
+            author_name=agent.name, text=text, client_id=client_id, now=self.clock.now())
+        if appended is None:
+            conversation = await self.agent_conversation(agent, conversation_id, write=True)
+            return await self.send_message(conversation, author_kind="agent", author_id=agent.id,
+                                           author_name=agent.name, text=text, client_id=client_id,
+                                           sender_sid=sender_sid)
+        if appended.created:
+            await self._sent(appended, sender_sid)
+        return appended.message
+
+    async def _sent(self, appended: Appended, sender_sid: str | None, visitor_name: str | None = None) -> None:
+        """Deliver a newly stored message; an answer to an offline message is also emailed to a
+        visitor who is not on the site."""
+        message = appended.message
+        author_kind = message.author_kind
+        await self._broadcast_message(message.conversation_id, message, appended.agent_id,
+                                      visitor_sid=sender_sid if author_kind == "visitor" else None,
+                                      staff_sid=sender_sid if author_kind == "agent" else None)
+        if (author_kind == "agent" and appended.was_offline and appended.visitor_email
+                and not await self.presence.visitor_present(message.conversation_id)):
+            if visitor_name is None:
+                conversation = await self.store.get_conversation(message.conversation_id)
+                visitor_name = conversation.visitor_name if conversation else None
+            await self.mailer.send_answer(appended.visitor_email, visitor_name, message.author_name or "",
+                                          message.text)
 
     async def _broadcast_message(self, conversation_id: str, message: Message, agent_id: str | None, *,
                                  visitor_sid: str | None = None, staff_sid: str | None = None) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from ..config import Settings
-from ..models import Agent, Conversation, Message, Rating, Visitor
+from ..models import Agent, Appended, Conversation, Message, Rating, Visitor, WriteGuard
 from ..services.survey import SurveyAnswer
 
 
@@ -61,6 +61,10 @@ class Store(Protocol):
         client_id: str | None,
         now: float,
     ) -> tuple[Message, bool, str | None]: ...
+    async def append_guarded(
+        self, conversation_id: str, guard: WriteGuard, *, author_kind: str, author_id: str | None,
+        author_name: str | None, text: str, client_id: str | None, now: float,
+    ) -> Appended | None: ...
     async def messages_after(self, conversation_id: str, after_seq: int) -> list[Message]: ...
 
     async def add_rating(

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..errors import AlreadyRated, Conflict
 from ..ids import new_id
-from ..models import Agent, Conversation, Message, Rating, Visitor
+from ..models import Agent, Appended, Conversation, Message, Rating, Visitor, WriteGuard
 from ..services.survey import SurveyAnswer
 from .database import Connection, Database, IntegrityError, Row
 from .migrations import load_migrations
@@ -24,6 +24,10 @@ MESSAGE_BY_CLIENT_ID = "SELECT * FROM messages WHERE conversation_id = ? AND aut
 RATING_SELECT = "SELECT * FROM ratings WHERE conversation_id = ?"
 INSERT_VISITOR = "INSERT INTO visitors (id, token_hash, created_at) VALUES (?, ?, ?)"
 NEXT_SEQ = "UPDATE conversations SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq, agent_id"
+# What a guarded append checks and returns (models.WriteGuard, Appended): one primary-key row.
+GUARD_SELECT = (
+    "SELECT status, visitor_id, agent_id, visitor_name, visitor_email, was_offline FROM conversations WHERE id = ?"
+)
 INSERT_MESSAGE = (
     "INSERT INTO messages (id, conversation_id, seq, client_id, author_kind, author_id,"
     " author_name, text, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -297,13 +301,37 @@ class SqlStore(WorkflowStoreMixin, AssignStoreMixin):
             if self.dialect.for_update:  # PostgreSQL: one writer per conversation from here on
                 await db.execute("SELECT 1 FROM conversations WHERE id = ?" + self.dialect.for_update,
                                  (conversation_id,))
-            if client_id is not None:
-                existing = await self._find_by_client_id(conversation_id, author_kind, client_id)
-                if existing is not None:
-                    return existing, False, None
-            [(seq, agent_id)] = await db.execute_fetchall(NEXT_SEQ, (conversation_id,))
-            message = new_message(conversation_id, int(seq), client_id, author_kind, author_id, author_name, text, now)
-            await db.execute(INSERT_MESSAGE, message_row(message))
+            return await self._append_in(db, conversation_id, author_kind, author_id, author_name, text,
+                                         client_id, now)
+
+    async def append_guarded(
+        self, conversation_id: str, guard: WriteGuard, *, author_kind: str, author_id: str | None,
+        author_name: str | None, text: str, client_id: str | None, now: float,
+    ) -> Appended | None:
+        """``append_message`` if ``guard`` admits the writer (checked in the same transaction, so
+        no separate read of the conversation per message); None, writing nothing, if not. A visitor's
+        ``author_name`` of None is the conversation's visitor name."""
+        async with self._write() as db:
+            rows = await db.execute_fetchall(GUARD_SELECT + self.dialect.for_update, (conversation_id,))
+            head = rows[0] if rows else None
+            if not guard.admits(head):
+                return None
+            name = head["visitor_name"] if author_name is None else author_name
+            message, created, agent_id = await self._append_in(
+                db, conversation_id, author_kind, author_id, name, text, client_id, now)
+        return Appended(message, created, agent_id, head["visitor_email"], bool(head["was_offline"]))
+
+    async def _append_in(
+        self, db: Connection, conversation_id: str, author_kind: str, author_id: str | None,
+        author_name: str | None, text: str, client_id: str | None, now: float,
+    ) -> tuple[Message, bool, str | None]:
+        if client_id is not None:
+            existing = await self._find_by_client_id(conversation_id, author_kind, client_id)
+            if existing is not None:
+                return existing, False, None
+        [(seq, agent_id)] = await db.execute_fetchall(NEXT_SEQ, (conversation_id,))
+        message = new_message(conversation_id, int(seq), client_id, author_kind, author_id, author_name, text, now)
+        await db.execute(INSERT_MESSAGE, message_row(message))
         return message, True, agent_id
 
     async def _find_by_client_id(self, conversation_id: str, author_kind: str, client_id: str) -> Message | None:

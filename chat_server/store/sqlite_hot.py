@@ -12,10 +12,11 @@ from __future__ import annotations
 import sqlite3
 
 from ..ids import new_id
-from ..models import Conversation, Message, Visitor
+from ..models import Appended, Conversation, Message, Visitor, WriteGuard
 from .database import SqliteDatabase
 from .group_commit import GroupCommit
 from .sqlite import (
+    GUARD_SELECT,
     INSERT_MESSAGE,
     INSERT_VISITOR,
     MESSAGE_BY_CLIENT_ID,
@@ -66,15 +67,39 @@ class SqliteStore(SqlStore):
         now: float,
     ) -> tuple[Message, bool, str | None]:
         def write(db: sqlite3.Connection) -> tuple[Message, bool, str | None]:
-            if client_id is not None:
-                row = db.execute(MESSAGE_BY_CLIENT_ID, (conversation_id, author_kind, client_id)).fetchone()
-                if row is not None:
-                    return _message(row), False, None
-            [(seq, agent_id)] = db.execute(NEXT_SEQ, (conversation_id,)).fetchall()  # done before COMMIT
-            message = new_message(conversation_id, int(seq), client_id, author_kind, author_id, author_name, text, now)
-            db.execute(INSERT_MESSAGE, message_row(message))
-            return message, True, agent_id
+            return _append(db, conversation_id, author_kind, author_id, author_name, text, client_id, now)
 
         # Shares its transaction with the appends pending at the same time (group_commit.py).
         result: tuple[Message, bool, str | None] = await self.appends.run(write)
         return result
+
+    async def append_guarded(
+        self, conversation_id: str, guard: WriteGuard, *, author_kind: str, author_id: str | None,
+        author_name: str | None, text: str, client_id: str | None, now: float,
+    ) -> Appended | None:
+        def write(db: sqlite3.Connection) -> Appended | None:
+            head = db.execute(GUARD_SELECT, (conversation_id,)).fetchone()
+            if not guard.admits(head):
+                return None
+            name = head["visitor_name"] if author_name is None else author_name
+            message, created, agent_id = _append(db, conversation_id, author_kind, author_id, name, text,
+                                                 client_id, now)
+            return Appended(message, created, agent_id, head["visitor_email"], bool(head["was_offline"]))
+
+        result: Appended | None = await self.appends.run(write)
+        return result
+
+
+def _append(
+    db: sqlite3.Connection, conversation_id: str, author_kind: str, author_id: str | None,
+    author_name: str | None, text: str, client_id: str | None, now: float,
+) -> tuple[Message, bool, str | None]:
+    """SqlStore._append_in in one synchronous call on the database thread."""
+    if client_id is not None:
+        row = db.execute(MESSAGE_BY_CLIENT_ID, (conversation_id, author_kind, client_id)).fetchone()
+        if row is not None:
+            return _message(row), False, None
+    [(seq, agent_id)] = db.execute(NEXT_SEQ, (conversation_id,)).fetchall()  # done before COMMIT
+    message = new_message(conversation_id, int(seq), client_id, author_kind, author_id, author_name, text, now)
+    db.execute(INSERT_MESSAGE, message_row(message))
+    return message, True, agent_id
