@@ -9,7 +9,11 @@ store's; only the way it reaches SQLite differs. PostgreSQL uses SqlStore's vers
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 import sqlite3
+from typing import Any
 
 from ..ids import new_id
 from ..models import Appended, Conversation, Message, Visitor, WriteGuard
@@ -32,12 +36,64 @@ from .sqlite import (
 )
 from .sqlite_workflow import CONVERSATION_SELECT
 
+log = logging.getLogger(__name__)
+
+
+INDEX_INTERVAL_S = 5.0
+CATCH_UP = (
+    "INSERT INTO messages_fts (rowid, text) SELECT rowid, text FROM messages WHERE rowid > ? AND rowid <= ?"
+)
+
 
 class SqliteStore(SqlStore):
-    def __init__(self, database: SqliteDatabase) -> None:
+    def __init__(self, database: SqliteDatabase, index_interval_s: float = INDEX_INTERVAL_S) -> None:
         super().__init__(database)
         self.sqlite = database
         self.appends = GroupCommit(database)
+        self.index_interval_s = index_interval_s
+        self._indexer: asyncio.Task[None] | None = None
+
+    async def open(self) -> None:
+        await super().open()
+        self._indexer = asyncio.create_task(self._index_every(self.index_interval_s))
+
+    async def close(self) -> None:
+        if self._indexer is not None:
+            self._indexer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._indexer
+            self._indexer = None
+        await super().close()
+
+    async def index_messages(self) -> int:
+        """Bring the full-text index up to the newest message (migration 0008); returns how many
+        were added. Run before every search, so a search always sees every stored message, and in
+        the background so that catch-up stays small."""
+
+        def catch_up(db: sqlite3.Connection) -> int:
+            [(through,)] = db.execute("SELECT indexed_through FROM fts_progress").fetchall()
+            [(top,)] = db.execute("SELECT COALESCE(MAX(rowid), 0) FROM messages").fetchall()
+            if top <= through:
+                return 0
+            db.execute(CATCH_UP, (through, top))
+            db.execute("UPDATE fts_progress SET indexed_through = ?", (top,))
+            return int(top - through)
+
+        added: int = await self.sqlite.run_in_transaction(catch_up)
+        return added
+
+    async def _index_every(self, interval_s: float) -> None:
+        while True:
+            await asyncio.sleep(interval_s)
+            try:
+                await self.index_messages()
+            except Exception as exc:  # noqa: BLE001 - the next search or round catches up
+                log.warning("indexing messages for search failed: %s", exc)
+
+    async def search_conversations(self, **kwargs: Any) -> list[Conversation]:
+        if kwargs.get("q"):
+            await self.index_messages()
+        return await super().search_conversations(**kwargs)
 
     async def create_visitor(self, token_hash: str, now: float) -> Visitor:
         visitor_id = new_id("v")
