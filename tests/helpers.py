@@ -27,10 +27,11 @@ class Peer:
 
         self.sio.on("*", record, namespace=namespace)
 
-    async def connect(self, auth: dict[str, Any] | None = None, headers: dict[str, str] | None = None) -> Peer:
+    async def connect(self, auth: dict[str, Any] | None = None, headers: dict[str, str] | None = None,
+                      transports: list[str] | None = None) -> Peer:
         await self.sio.connect(
             self.base_url, namespaces=[self.namespace], auth=auth, headers=headers or {},
-            transports=["websocket"], wait_timeout=10,
+            transports=transports or ["websocket"], wait_timeout=10,
         )
         return self
 
