@@ -97,7 +97,8 @@ class SqliteStore(SqlStore):
 
     async def create_visitor(self, token_hash: str, now: float) -> Visitor:
         visitor_id = new_id("v")
-        await self.sqlite.run_in_transaction(lambda db: db.execute(INSERT_VISITOR, (visitor_id, token_hash, now)))
+        # A burst of new browsers (a campaign, a reconnect storm) shares commits like messages do.
+        await self.appends.run(lambda db: db.execute(INSERT_VISITOR, (visitor_id, token_hash, now)))
         return Visitor(id=visitor_id, name=None, email=None, created_at=now)
 
     async def get_conversation(self, conversation_id: str, *, with_messages: bool = False) -> Conversation | None:
