@@ -15,8 +15,8 @@ from aiohttp import web
 from .clock import Clock
 from .config import Settings
 from .realtime import fast_json
-from .realtime.direct_write import DirectSocketServer
 from .realtime.agent import AgentNamespace
+from .realtime.direct_write import DirectSocketServer
 from .realtime.events import Events
 from .realtime.redis_manager import PeerAwareRedisManager
 from .realtime.visitor import VisitorNamespace

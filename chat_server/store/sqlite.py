@@ -266,13 +266,17 @@ class SqlStore(WorkflowStoreMixin, AssignStoreMixin):
     async def close_conversation(
         self, conversation_id: str, closed_by: str, now: float, outcome: str | None = None
     ) -> bool:
-        """False when it was closed already (a second close is a no-op, not an error)."""
+        """False when it was closed already (a second close is a no-op, not an error). On SQLite
+        the transaction is one hop to its thread, not three (BEGIN, UPDATE, COMMIT)."""
+        sql = ("UPDATE conversations SET status = 'closed', closed_at = ?, closed_by = ?, outcome = ?"
+               " WHERE id = ? AND status != 'closed'")
+        params = (now, closed_by, outcome, conversation_id)
+        run_in_transaction = getattr(self.database, "run_in_transaction", None)
+        if run_in_transaction is not None:
+            changed: int = await run_in_transaction(lambda db: db.execute(sql, params).rowcount)
+            return changed == 1
         async with self._write() as db:
-            cursor = await db.execute(
-                "UPDATE conversations SET status = 'closed', closed_at = ?, closed_by = ?, outcome = ?"
-                " WHERE id = ? AND status != 'closed'",
-                (now, closed_by, outcome, conversation_id),
-            )
+            cursor = await db.execute(sql, params)
         return cursor.rowcount == 1
 
     # -- messages ------------------------------------------------------------------------------
