@@ -61,40 +61,55 @@ class AssignStoreMixin(_Base):
     async def assign_many(self, pairs: Sequence[tuple[str, str, str]], now: float) -> dict[str, Message]:
         """(conversation, agent, system line) each: every conversation still queued becomes that
         agent's, who takes part, and gets the line appended. Returns the line by conversation;
-        a conversation no longer queued (closed while it waited) is left out."""
+        a conversation no longer queued (closed while it waited) is left out. On SQLite the
+        transaction is one hop, shared with the closes and messages pending at the same time
+        (group_commit.py): a pass no longer waits for the store's lock behind each of them."""
         chosen = {conversation: (agent, text) for conversation, agent, text in pairs}
         if not chosen:
             return {}
         cases = " ".join("WHEN ? THEN ?" for _ in chosen)
         params: list[object] = [x for conversation, (agent, _) in chosen.items() for x in (conversation, agent)]
-        async with self._write() as db:
-            rows = await db.execute_fetchall(
-                f"UPDATE conversations SET agent_id = CASE id {cases} END, status = 'assigned', assigned_at = ?,"
-                f" last_seq = last_seq + 1 WHERE id IN ({','.join('?' * len(chosen))}) AND status = 'queued'"
-                " RETURNING id, last_seq",
-                (*params, now, *chosen),
-            )
-            lines = {
+        update = (f"UPDATE conversations SET agent_id = CASE id {cases} END, status = 'assigned', assigned_at = ?,"
+                  f" last_seq = last_seq + 1 WHERE id IN ({','.join('?' * len(chosen))}) AND status = 'queued'"
+                  " RETURNING id, last_seq")
+        update_params = (*params, now, *chosen)
+
+        def lines_of(rows: Sequence[Any]) -> dict[str, Message]:
+            return {
                 r[0]: Message(id=new_id("m"), conversation_id=r[0], seq=int(r[1]), client_id=None,
                               author_kind="system", author_id=None, author_name=None, text=chosen[r[0]][1],
                               created_at=now)
                 for r in rows
             }
-            if not lines:
-                return lines
-            await db.execute(
-                "INSERT INTO conversation_agents (conversation_id, agent_id, joined_at) VALUES "
-                + ", ".join("(?, ?, ?)" for _ in lines) + " ON CONFLICT DO NOTHING",
-                tuple(x for c in lines for x in (c, chosen[c][0], now)),
-            )
-            await db.execute(
-                "INSERT INTO messages (id, conversation_id, seq, client_id, author_kind, author_id,"
-                " author_name, text, created_at) VALUES " + ", ".join("(?, ?, ?, ?, ?, ?, ?, ?, ?)" for _ in lines),
-                tuple(x for m in lines.values()
-                      for x in (m.id, m.conversation_id, m.seq, None, "system", None, None, m.text, now)),
-            )
-        return lines
 
+        def inserts(lines: dict[str, Message]) -> list[tuple[str, tuple[object, ...]]]:
+            return [
+                ("INSERT INTO conversation_agents (conversation_id, agent_id, joined_at) VALUES "
+                 + ", ".join("(?, ?, ?)" for _ in lines) + " ON CONFLICT DO NOTHING",
+                 tuple(x for c in lines for x in (c, chosen[c][0], now))),
+                ("INSERT INTO messages (id, conversation_id, seq, client_id, author_kind, author_id,"
+                 " author_name, text, created_at) VALUES " + ", ".join("(?, ?, ?, ?, ?, ?, ?, ?, ?)" for _ in lines),
+                 tuple(x for m in lines.values()
+                       for x in (m.id, m.conversation_id, m.seq, None, "system", None, None, m.text, now))),
+            ]
+
+        group = getattr(self, "appends", None)  # SQLite's group commit (sqlite_hot.SqliteStore)
+        if group is not None:
+            def write(db: sqlite3.Connection) -> dict[str, Message]:
+                lines = lines_of(db.execute(update, update_params).fetchall())
+                if lines:
+                    for sql, values in inserts(lines):
+                        db.execute(sql, values)
+                return lines
+
+            result: dict[str, Message] = await group.run(write)
+            return result
+        async with self._write() as db:
+            lines = lines_of(await db.execute_fetchall(update, update_params))
+            if lines:
+                for sql, values in inserts(lines):
+                    await db.execute(sql, values)
+        return lines
 
 def _conversations(rows: Sequence[Any], message_rows: Sequence[Any], rating_rows: Sequence[Any]) -> dict[str, Conversation]:
     from .sqlite import _conversation_row, _message, rating_from_row
