@@ -15,8 +15,8 @@ from aiohttp import web
 from .clock import Clock
 from .config import Settings
 from .realtime import fast_json
-from .realtime.lean_engineio import ChatSocketServer
 from .realtime.agent import AgentNamespace
+from .realtime.direct_write import DirectSocketServer
 from .realtime.events import Events
 from .realtime.redis_manager import PeerAwareRedisManager
 from .realtime.visitor import VisitorNamespace
@@ -71,7 +71,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     redis_url = settings.redis_url or embedded.url  # type: ignore[union-attr]
     redis = redis_client(redis_url, health_check_interval=10, socket_timeout=5)
 
-    sio = ChatSocketServer(
+    sio = DirectSocketServer(
         async_mode="aiohttp",
         client_manager=PeerAwareRedisManager(manager_url(redis_url), channel=keys.socketio_channel),
         cors_allowed_origins="*" if "*" in settings.allowed_origins else list(settings.allowed_origins),

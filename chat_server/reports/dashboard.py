@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -112,19 +113,24 @@ class DashboardPublisher:
     (only when something changed), which also covers changes made by other server processes."""
 
     def __init__(
-        self, service: DashboardService, events: Events, *, throttle_s: float, refresh_s: float
+        self, service: DashboardService, events: Events, *, throttle_s: float, refresh_s: float,
+        watched: Callable[[], bool] = lambda: True,
     ) -> None:
         self.service = service
         self.events = events
         self.throttle_s = throttle_s
         self.refresh_s = refresh_s
+        # Is a dashboard open on this process? A snapshot reads the whole day's conversations; a
+        # drain of 10,000 waiting poked it every 0.5 s with nobody looking (docs/performance.md,
+        # "Drain, third pass"). A dashboard that connects gets a fresh snapshot on connect.
+        self.watched = watched
         self._pending: asyncio.Task[None] | None = None
         self._last: dict[str, Any] | None = None
         self._stopped = asyncio.Event()
 
     def poke(self) -> None:
         """Something changed: push soon. Cheap and synchronous, for Events.listeners."""
-        if self._stopped.is_set():
+        if self._stopped.is_set() or not self.watched():
             return
         if self._pending is None or self._pending.done():
             self._pending = asyncio.get_running_loop().create_task(self._later())
@@ -135,6 +141,9 @@ class DashboardPublisher:
             await self.publish(force=True)
 
     async def publish(self, *, force: bool = False) -> None:
+        if not self.watched():
+            self._last = None  # whoever connects next gets their own snapshot; then compare afresh
+            return
         try:
             snapshot = await self.service.snapshot()
         except Exception as exc:  # Redis or the database is down: the next refresh retries

@@ -11,7 +11,7 @@ from aiohttp import web
 
 from ..clock import Clock
 from ..config import Settings
-from ..realtime.events import Events
+from ..realtime.events import MANAGE_NS, MANAGERS_ROOM, Events
 from ..realtime.manage import ManageNamespace
 from ..redis_backend.keys import Keys
 from ..services.auth import AuthService
@@ -63,7 +63,8 @@ def setup_reports(
         default_capacity=settings.agent_capacity,
     )
     publisher = DashboardPublisher(
-        dashboard, events, throttle_s=DASHBOARD_THROTTLE_S, refresh_s=settings.dashboard_refresh_s
+        dashboard, events, throttle_s=DASHBOARD_THROTTLE_S, refresh_s=settings.dashboard_refresh_s,
+        watched=lambda: next(iter(sio.manager.get_participants(MANAGE_NS, MANAGERS_ROOM)), None) is not None,
     )
     events.listeners.append(publisher.poke)
     sio.register_namespace(ManageNamespace(dashboard, auth))

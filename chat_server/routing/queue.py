@@ -88,7 +88,7 @@ class Queue:
             for d in self.departments.values()
         )
         self._scripts = {n: _script(redis, n) for n in (
-            "assign", "enqueue", "release", "transfer", "accept", "unoffer", "line", "place")}
+            "assign", "enqueue", "release", "transfer", "accept", "unoffer", "line", "place", "overdue")}
 
     # -- the line ------------------------------------------------------------------------------
     async def enqueue(
@@ -114,12 +114,15 @@ class Queue:
         return [Assignment(items[i + 1], items[i + 2], offered=items[i] == "o", language=items[i + 3])  # type: ignore[arg-type]
                 for i in range(0, len(items), 4)]
 
-    async def release(self, conversation_id: str) -> str | None:
-        """Free the slot (assigned or offered) and the place in line a conversation held."""
+    async def release(self, conversation_id: str, handled: tuple[str, float] | None = None) -> str | None:
+        """Free the slot (assigned or offered) and the place in line a conversation held.
+        ``handled``: (department, seconds) of a chat that ends, recorded as ``record_handle_time``
+        does, in the same round trip."""
         k = self.keys
+        department, seconds = handled or ("", 0.0)
         agent = await self._scripts["release"](
-            keys=[k.waiting, k.load, k.assignment, k.meta, k.offers, k.offer_exp, k.declined],
-            args=[conversation_id],
+            keys=[k.waiting, k.load, k.assignment, k.meta, k.offers, k.offer_exp, k.declined, k.handle_avg],
+            args=[conversation_id, department, repr(float(seconds))],
         )
         return _str(agent) if agent else None
 
@@ -198,6 +201,17 @@ class Queue:
             dept, lang, enqueued, _, ticket, *_ = ((_str(raw) or "") + "||||").split("|")
             out.append(Waiting(conversation_id, dept, lang, int(enqueued or 0), int(ticket) if ticket else None))
         return out
+
+    async def overdue(self, now_ms: int) -> list[Waiting]:
+        """Waiting past their department's ``max_wait_s`` (departments the queue knows) and not
+        flagged yet, in line order; the line is walked in Redis, only these come back."""
+        k = self.keys
+        spec = ",".join(f"{d.key}:{d.max_wait_s * 1000}" for d in self.departments.values())
+        if not spec:
+            return []
+        flat = [_str(x) or "" for x in await self._scripts["overdue"](keys=[k.waiting, k.meta, k.sla_flagged],
+                                                                       args=[now_ms, spec])]
+        return [Waiting(flat[i], flat[i + 1], "", int(flat[i + 2])) for i in range(0, len(flat), 3)]
 
     async def waiting_count(self) -> int:
         return int(await self.redis.zcard(self.keys.waiting))

@@ -333,9 +333,9 @@ class ChatService:
         now = self.clock.now()
         if not await self.store.close_conversation(conversation.id, by, now, outcome):
             return False
-        agent_id = await self.queue.release(conversation.id) or conversation.agent_id
-        if conversation.assigned_at and conversation.department:
-            await self.queue.record_handle_time(conversation.department, now - conversation.assigned_at)
+        handled = ((conversation.department, now - conversation.assigned_at)
+                   if conversation.assigned_at and conversation.department else None)
+        agent_id = await self.queue.release(conversation.id, handled) or conversation.agent_id
         if agent_id and by == "agent" and self.settings.breathing_time_s:
             await self.queue.rest(agent_id, self.clock.now_ms() + self.settings.breathing_time_s * 1000)
         payload = {"conversation_id": conversation.id, "closed_by": by}

@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 
 LINE_INTERVAL_S = 0.5  # a displayed place is at most this (plus the emit) behind the truth
 LONG_LINE = 1_000  # beyond this many waiting, tick every 2 x interval: each tick writes to every socket
+MIN_GAP = 0.2  # of the interval: the least rest between ticks, however long the last one took
 
 
 class LineBroadcaster:
@@ -64,7 +65,10 @@ class LineBroadcaster:
         return sent
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Publish after changes, at most once per interval, until ``stop`` is set."""
+        """Publish after changes, at most once per interval, until ``stop`` is set. The interval
+        runs from one tick's start to the next (a tick that took long is not followed by a whole
+        interval more), so a displayed place lags the truth by at most the period plus one tick."""
+        loop = asyncio.get_running_loop()
         while not stop.is_set():
             waiter = asyncio.ensure_future(self._changed.wait())
             stopper = asyncio.ensure_future(stop.wait())
@@ -73,12 +77,15 @@ class LineBroadcaster:
                 task.cancel()
             if stop.is_set():
                 break
+            started = loop.time()
             try:
                 await self.publish()
             except Exception as exc:  # noqa: BLE001 - keep going: Redis may come back
                 log.warning("publishing the line failed: %s", exc)
+            period = self.interval_s * (2 if self._waiting > LONG_LINE else 1)
+            rest = max(self.interval_s * MIN_GAP, period - (loop.time() - started))
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), self.interval_s * (2 if self._waiting > LONG_LINE else 1))
+                await asyncio.wait_for(stop.wait(), rest)
 
 
 def _only_joined(before: dict[str, object] | None, now: dict[str, object]) -> bool:

@@ -15,7 +15,7 @@ from .. import serializers
 from ..clock import Clock
 from ..config import Settings
 from ..errors import ChatError, Conflict, NotFound
-from ..models import Agent, Message
+from ..models import Agent, Conversation, Message
 from ..realtime.events import Events
 from ..redis_backend.keys import Keys
 from ..routing.queue import Assignment, Queue
@@ -103,25 +103,31 @@ class Router:
         await self.complete_many([decision])
 
     async def complete_many(self, decisions: list[Assignment]) -> None:
-        """Record assignments the queue made (one transaction for all) and tell both sides."""
-        agents = {a: await self.store.get_agent(a) for a in {d.agent_id for d in decisions}}
+        """Record assignments the queue made (one transaction for all) and tell both sides. The
+        agents and the conversations announced are read in one query each for the whole pass."""
+        agents = await self.store.get_agents([d.agent_id for d in decisions])
         joined = await self.store.assign_many([
             (d.conversation_id, d.agent_id, await self._joined_line(d, agent))
-            for d in decisions if (agent := agents[d.agent_id]) is not None
+            for d in decisions if (agent := agents.get(d.agent_id)) is not None
         ], self.clock.now())
         for d in decisions:
             if d.conversation_id not in joined:
                 # Closed while it waited (or the agent vanished): give the slot back.
                 await self.queue.release(d.conversation_id)
-        if joined:
-            ids = list(joined)
-            flagged = await self.redis.smismember(self.keys.sla_flagged, ids)
-            await self.redis.srem(self.keys.sla_flagged, *ids)
-            for conversation_id, was_flagged in zip(ids, flagged, strict=True):
-                if was_flagged:
-                    # An overdue chat may have rung for everyone: stop it ringing (the id only).
-                    await self.events.to_all_agents("chat:offer_withdrawn", {"conversation_id": conversation_id})
-        await asyncio.gather(*(self._announce(d.conversation_id, agents[d.agent_id], joined[d.conversation_id])
+        if not joined:
+            return
+        ids = list(joined)
+        async with self.redis.pipeline(transaction=False) as pipe:  # one round trip, not two
+            pipe.smismember(self.keys.sla_flagged, ids)
+            pipe.srem(self.keys.sla_flagged, *ids)
+            flagged, _ = await pipe.execute()
+        for conversation_id, was_flagged in zip(ids, flagged, strict=True):
+            if was_flagged:
+                # An overdue chat may have rung for everyone: stop it ringing (the id only).
+                await self.events.to_all_agents("chat:offer_withdrawn", {"conversation_id": conversation_id})
+        conversations = await self.store.get_conversations(ids)
+        await asyncio.gather(*(self._announce(conversations[d.conversation_id], agents[d.agent_id],
+                                              joined[d.conversation_id])
                                for d in decisions if d.conversation_id in joined))
 
     async def _joined_line(self, decision: Assignment, agent: Agent) -> str:
@@ -130,10 +136,7 @@ class Router:
             return system_lines.render("joined", decision.language, name=agent.name)
         return await system_lines.render_for(self.store, decision.conversation_id, "joined", name=agent.name)
 
-    async def _announce(self, conversation_id: str, agent: Agent | None, joined: Message) -> None:
-        assert agent is not None
-        conversation = await self.store.get_conversation(conversation_id, with_messages=True)
-        assert conversation is not None
+    async def _announce(self, conversation: Conversation, agent: Agent, joined: Message) -> None:
         await self.events.to_agent(
             agent.id, "chat:assigned", {"conversation": serializers.conversation_for_agent(conversation)}
         )
@@ -189,7 +192,7 @@ class Router:
         """Flag chats waiting past their department's maximum; optionally ring everyone."""
         now_ms = self.clock.now_ms()
         flagged = []
-        for waiting in await self.queue.waiting_details():
+        for waiting in await self.queue.overdue(now_ms):
             department = self.settings.department(waiting.department)
             if department is None or now_ms - waiting.enqueued_ms <= department.max_wait_s * 1000:
                 continue

@@ -270,13 +270,18 @@ class SqlStore(WorkflowStoreMixin, AssignStoreMixin):
     async def close_conversation(
         self, conversation_id: str, closed_by: str, now: float, outcome: str | None = None
     ) -> bool:
-        """False when it was closed already (a second close is a no-op, not an error)."""
+        """False when it was closed already (a second close is a no-op, not an error). On SQLite
+        it shares one transaction and one hop with the closes, assignments and messages pending
+        at the same time (group_commit.py), not three hops (BEGIN, UPDATE, COMMIT) of its own."""
+        sql = ("UPDATE conversations SET status = 'closed', closed_at = ?, closed_by = ?, outcome = ?"
+               " WHERE id = ? AND status != 'closed'")
+        params = (now, closed_by, outcome, conversation_id)
+        group = getattr(self, "appends", None)  # SQLite's group commit (sqlite_hot.SqliteStore)
+        if group is not None:
+            changed: int = await group.run(lambda db: db.execute(sql, params).rowcount)
+            return changed == 1
         async with self._write() as db:
-            cursor = await db.execute(
-                "UPDATE conversations SET status = 'closed', closed_at = ?, closed_by = ?, outcome = ?"
-                " WHERE id = ? AND status != 'closed'",
-                (now, closed_by, outcome, conversation_id),
-            )
+            cursor = await db.execute(sql, params)
         return cursor.rowcount == 1
 
     # -- messages ------------------------------------------------------------------------------
