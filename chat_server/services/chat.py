@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from .. import serializers
@@ -258,30 +259,30 @@ class ChatService:
                                 sender_sid: str | None = None) -> Message:
         """A visitor's message, checked and stored in one transaction (the common case: their own
         open chat); anything else goes through the full check, which says what is wrong."""
-        appended = await self.store.append_guarded(
-            conversation_id, WriteGuard("visitor_id", visitor.id), author_kind="visitor", author_id=visitor.id,
-            author_name=None, text=text, client_id=client_id, now=self.clock.now())
-        if appended is None:
-            conversation = await self.visitor_conversation(visitor, conversation_id)
-            return await self.send_message(conversation, author_kind="visitor", author_id=visitor.id,
-                                           author_name=conversation.visitor_name, text=text, client_id=client_id,
-                                           sender_sid=sender_sid)
-        if appended.created:
-            await self._sent(appended, sender_sid)
-        return appended.message
+        return await self._send_guarded(
+            WriteGuard("visitor_id", visitor.id), conversation_id, "visitor", None, text, client_id, sender_sid,
+            lambda: self.visitor_conversation(visitor, conversation_id))
 
     async def send_from_agent(self, agent: Agent, conversation_id: str, *, text: str, client_id: str | None,
                               sender_sid: str | None = None) -> Message:
         """An agent writes only to the chat assigned to them (``agent_conversation(write=True)``),
         checked inside the append's transaction; anything else takes the full check."""
+        return await self._send_guarded(
+            WriteGuard("agent_id", agent.id), conversation_id, "agent", agent.name, text, client_id, sender_sid,
+            lambda: self.agent_conversation(agent, conversation_id, write=True))
+
+    async def _send_guarded(
+        self, guard: WriteGuard, conversation_id: str, author_kind: str, author_name: str | None, text: str,
+        client_id: str | None, sender_sid: str | None, full_check: Callable[[], Awaitable[Conversation]],
+    ) -> Message:
         appended = await self.store.append_guarded(
-            conversation_id, WriteGuard("agent_id", agent.id), author_kind="agent", author_id=agent.id,
-            author_name=agent.name, text=text, client_id=client_id, now=self.clock.now())
-        if appended is None:
-            conversation = await self.agent_conversation(agent, conversation_id, write=True)
-            return await self.send_message(conversation, author_kind="agent", author_id=agent.id,
-                                           author_name=agent.name, text=text, client_id=client_id,
-                                           sender_sid=sender_sid)
+            conversation_id, guard, author_kind=author_kind, author_id=guard.value, author_name=author_name,
+            text=text, client_id=client_id, now=self.clock.now())
+        if appended is None:  # not theirs, closed or unknown: the full check raises or answers a resend
+            conversation = await full_check()
+            name = conversation.visitor_name if author_kind == "visitor" else author_name
+            return await self.send_message(conversation, author_kind=author_kind, author_id=guard.value,
+                                           author_name=name, text=text, client_id=client_id, sender_sid=sender_sid)
         if appended.created:
             await self._sent(appended, sender_sid)
         return appended.message

@@ -126,11 +126,8 @@ class SqliteDatabase:
                 await asyncio.sleep(0.05)
 
     async def close(self) -> None:
-        if self._checkpointer is not None:
-            self._checkpointer.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._checkpointer
-            self._checkpointer = None
+        await cancel_and_wait(self._checkpointer)
+        self._checkpointer = None
         if self._db is not None:
             await self._db.close()
             self._db = None
@@ -200,6 +197,14 @@ class SqliteDatabase:
         """Every ``fn`` in turn inside one BEGIN IMMEDIATE ... COMMIT, one hop: a group commit
         (group_commit.py). All or none: the first exception rolls the whole group back and is raised."""
         return await self.run_in_transaction(lambda conn: [fn(conn) for fn in fns])
+
+
+async def cancel_and_wait(task: asyncio.Task[Any] | None) -> None:
+    """Stop a background round (checkpoints, search indexing) before its connection goes away."""
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 def create_database(settings: Settings) -> Database:

@@ -10,14 +10,13 @@ store's; only the way it reaches SQLite differs. PostgreSQL uses SqlStore's vers
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import sqlite3
 from typing import Any
 
 from ..ids import new_id
 from ..models import Appended, Conversation, Message, Visitor, WriteGuard
-from .database import SqliteDatabase
+from .database import SqliteDatabase, cancel_and_wait
 from .group_commit import GroupCommit
 from .sqlite import (
     GUARD_SELECT,
@@ -58,11 +57,8 @@ class SqliteStore(SqlStore):
         self._indexer = asyncio.create_task(self._index_every(self.index_interval_s))
 
     async def close(self) -> None:
-        if self._indexer is not None:
-            self._indexer.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._indexer
-            self._indexer = None
+        await cancel_and_wait(self._indexer)
+        self._indexer = None
         await super().close()
 
     async def index_messages(self) -> int:
