@@ -67,10 +67,11 @@ class DirectSocket(LeanSocket):
         last_ping = self.last_ping
         if last_ping and time.time() - last_ping > self.server.ping_timeout:
             return False  # the usual path closes a socket whose client is gone
-        response = ws._sock
-        writer = getattr(response, "_writer", None)
+        # aiohttp internals: a version that names them differently just takes the usual path.
+        writer = getattr(getattr(ws, "_sock", None), "_writer", None)
         transport = getattr(writer, "transport", None)
-        if transport is None or writer._closing or transport.is_closing() or transport.get_write_buffer_size():
+        if (transport is None or getattr(writer, "_closing", True) or transport.is_closing()
+                or transport.get_write_buffer_size()):
             return False
         transport.write(frame)
         return True
