@@ -21,9 +21,6 @@ import struct
 import time
 from typing import Any
 
-import engineio
-from engineio.async_socket import AsyncSocket
-
 from .lean_engineio import ChatSocketServer, LeanEngineServer, LeanSocket
 
 TEXT_FIN = 0x81  # FIN + text opcode, no RSV bits (uncompressed)
@@ -78,14 +75,8 @@ class DirectSocket(LeanSocket):
 
 
 class DirectEngineServer(LeanEngineServer):
-    async def _trigger_event(self, event: str, *args: Any, **kwargs: Any) -> Any:
-        if event == "connect":  # see LeanEngineServer: the socket exists, no transport served yet
-            sock = self.sockets.get(args[0])
-            if type(sock) in (AsyncSocket, LeanSocket):
-                sock.__class__ = DirectSocket
-        return await super()._trigger_event(event, *args, **kwargs)
+    socket_class = DirectSocket
 
 
 class DirectSocketServer(ChatSocketServer):
-    def _engineio_server_class(self) -> type[engineio.AsyncServer]:
-        return DirectEngineServer
+    engine_class = DirectEngineServer

@@ -129,16 +129,20 @@ class LeanSocket(AsyncSocket):
 
 
 class LeanEngineServer(engineio.AsyncServer):
+    socket_class: type[AsyncSocket] = LeanSocket  # what every new socket becomes
+
     async def _trigger_event(self, event: str, *args: Any, **kwargs: Any) -> Any:
         # 'connect' fires right after the library stored the new socket and before it serves any
-        # transport on it: the one place to make it lean without copying _handle_connect.
+        # transport on it: the one place to swap its class without copying _handle_connect.
         if event == "connect":
             sock = self.sockets.get(args[0])
             if type(sock) is AsyncSocket:
-                sock.__class__ = LeanSocket
+                sock.__class__ = self.socket_class
         return await super()._trigger_event(event, *args, **kwargs)
 
 
 class ChatSocketServer(socketio.AsyncServer):
+    engine_class: type[engineio.AsyncServer] = LeanEngineServer
+
     def _engineio_server_class(self) -> type[engineio.AsyncServer]:
-        return LeanEngineServer
+        return self.engine_class
