@@ -110,8 +110,15 @@ class Appended:
     message: Message
     created: bool
     agent_id: str | None
+    visitor_name: str | None
     visitor_email: str | None
     was_offline: bool
+
+    @classmethod
+    def of(cls, stored: tuple[Message, bool, str | None], head: Any) -> Appended:
+        """From an append's (message, created, agent_id) and the guard's row of the conversation."""
+        message, created, agent_id = stored
+        return cls(message, created, agent_id, head["visitor_name"], head["visitor_email"], bool(head["was_offline"]))
 
 
 @dataclass(frozen=True)

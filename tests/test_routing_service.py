@@ -148,6 +148,7 @@ async def test_nobody_online_means_an_offline_message_answered_later_and_by_emai
         await asyncio.sleep(0.1)
     assert received and received[0].rcpt_tos == ["maria@example.com"]
     assert "Your order ships tomorrow." in received[0].content.decode()
+    assert "Hello Maria," in received[0].content.decode()  # the name read with the write, no second read
 
     back = await server.visitor(token)
     session = await back.next("session")

@@ -251,8 +251,8 @@ class ChatService:
             client_id=client_id, now=self.clock.now(),
         )
         if created:
-            await self._sent(Appended(message, created, agent_id, conversation.visitor_email, conversation.was_offline),
-                             sender_sid, conversation.visitor_name)
+            await self._sent(Appended(message, created, agent_id, conversation.visitor_name, conversation.visitor_email,
+                                      conversation.was_offline), sender_sid)
         return message
 
     async def send_from_visitor(self, visitor: Visitor, conversation_id: str, *, text: str, client_id: str | None,
@@ -287,7 +287,7 @@ class ChatService:
             await self._sent(appended, sender_sid)
         return appended.message
 
-    async def _sent(self, appended: Appended, sender_sid: str | None, visitor_name: str | None = None) -> None:
+    async def _sent(self, appended: Appended, sender_sid: str | None) -> None:
         """Deliver a newly stored message; an answer to an offline message is also emailed to a
         visitor who is not on the site."""
         message = appended.message
@@ -297,10 +297,7 @@ class ChatService:
                                       staff_sid=sender_sid if author_kind == "agent" else None)
         if (author_kind == "agent" and appended.was_offline and appended.visitor_email
                 and not await self.presence.visitor_present(message.conversation_id)):
-            if visitor_name is None:
-                conversation = await self.store.get_conversation(message.conversation_id)
-                visitor_name = conversation.visitor_name if conversation else None
-            await self.mailer.send_answer(appended.visitor_email, visitor_name, message.author_name or "",
+            await self.mailer.send_answer(appended.visitor_email, appended.visitor_name, message.author_name or "",
                                           message.text)
 
     async def _broadcast_message(self, conversation_id: str, message: Message, agent_id: str | None, *,

@@ -322,9 +322,8 @@ class SqlStore(WorkflowStoreMixin, AssignStoreMixin):
             if not guard.admits(head):
                 return None
             name = head["visitor_name"] if author_name is None else author_name
-            message, created, agent_id = await self._append_in(
-                db, conversation_id, author_kind, author_id, name, text, client_id, now)
-        return Appended(message, created, agent_id, head["visitor_email"], bool(head["was_offline"]))
+            stored = await self._append_in(db, conversation_id, author_kind, author_id, name, text, client_id, now)
+        return Appended.of(stored, head)
 
     async def _append_in(
         self, db: Connection, conversation_id: str, author_kind: str, author_id: str | None,

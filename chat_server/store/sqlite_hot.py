@@ -135,9 +135,7 @@ class SqliteStore(SqlStore):
             if not guard.admits(head):
                 return None
             name = head["visitor_name"] if author_name is None else author_name
-            message, created, agent_id = _append(db, conversation_id, author_kind, author_id, name, text,
-                                                 client_id, now)
-            return Appended(message, created, agent_id, head["visitor_email"], bool(head["was_offline"]))
+            return Appended.of(_append(db, conversation_id, author_kind, author_id, name, text, client_id, now), head)
 
         result: Appended | None = await self.appends.run(write)
         return result
