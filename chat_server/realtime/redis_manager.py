@@ -21,7 +21,9 @@ import socketio
 from engineio import packet as eio_packet
 from socketio import packet
 
+from ..redis_backend.connect import redis_client
 from .direct_write import DirectSocket, text_frame
+from .room_index import RoomIndex
 
 log = logging.getLogger(__name__)
 PROBE = "chat_probe"
@@ -63,7 +65,7 @@ class WatchedRedisManager(socketio.AsyncRedisManager):
 
 
 
-class PeerAwareRedisManager(WatchedRedisManager):
+class PeerAwareRedisManager(RoomIndex, WatchedRedisManager):
     """Publishes an emit to Redis only when another process listens on the channel.
 
     A process alone on its Redis (the usual single-process install) would otherwise pay, per emit,
@@ -170,9 +172,11 @@ class PeerAwareRedisManager(WatchedRedisManager):
 
     # -- listening -------------------------------------------------------------------------------
     def _redis_connect(self) -> None:
-        super()._redis_connect()
-        # Keep the subscribe confirmations: they say when this process really listens.
+        # The product's own client (a pool that waits when busy, Sentinel URLs followed); keep the
+        # subscribe confirmations: they say when this process really listens.
+        self.redis = redis_client(self.redis_url, **self.redis_options)
         self.pubsub = self.redis.pubsub(ignore_subscribe_messages=False)
+        self.connected = True
 
     async def _redis_listen_with_retries(self) -> AsyncIterator[Any]:  # type: ignore[override]
         async for message in super()._redis_listen_with_retries():

@@ -20,6 +20,11 @@ import redis.asyncio as aioredis
 from redis.asyncio.sentinel import Sentinel
 
 PLAIN_SCHEMES = ("redis", "rediss", "unix")
+# Connections one client keeps open at most. A command that finds them all busy waits for one (up
+# to POOL_WAIT_S) instead of failing: redis-py's default pool raises MaxConnectionsError at 100, so
+# 5,000 widgets leaving at once made thousands of disconnect handlers fail (docs/reliability.md).
+POOL_SIZE = 100
+POOL_WAIT_S = 10.0
 SENTINEL_SCHEME = "redis+sentinel"
 
 
@@ -96,7 +101,8 @@ def redis_client(url: str, **options: Any) -> aioredis.Redis:
     """A client for the URL; with Sentinel, one that follows the current master."""
     check_redis_url(url)
     if urlparse(url).scheme != SENTINEL_SCHEME:
-        return aioredis.from_url(url, **options)
+        options = {"max_connections": POOL_SIZE, "timeout": POOL_WAIT_S, **options}
+        return aioredis.Redis.from_pool(aioredis.BlockingConnectionPool.from_url(url, **options))
     target = parse_sentinel(url)
     auth = {k: v for k, v in (("username", target.username), ("password", target.password)) if v}
     sentinel = Sentinel(list(target.sentinels), sentinel_kwargs={"socket_timeout": options.get("socket_timeout")},
