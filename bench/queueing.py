@@ -10,6 +10,7 @@ position is right within 2 s (against the true order read from Redis).
 from __future__ import annotations
 
 import asyncio
+import gc
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -169,6 +170,7 @@ async def drain(
     started = time.perf_counter()
     waiters, failed = await _queue_visitors(product, http, waiting)
     queued_in = time.perf_counter() - started
+    gc.freeze()  # the 10,000 clients live to the end: no full collection of ours walks them meanwhile
     await asyncio.sleep(POSITION_DEADLINE_S)
     at_rest = PositionCheck()
     for cid, rank in (await _ranks(product)).items():
@@ -244,6 +246,7 @@ async def drain(
             frozen.judge(waiters[cid], rank, exact=True)
     await close_all(socks)
     await close_all([w.sock for w in waiters.values()])
+    gc.unfreeze()
     return {
         "waiting": waiting,
         "agents": agents,

@@ -55,6 +55,7 @@ def run(ctx: click.Context, host: str | None, port: int | None, data_dir: str | 
 
 def _serve(settings: Settings, *, reuse_port: bool, banner: bool) -> None:
     from .app import create_app
+    from .gc_tuning import tune_for_server
     from .web.keys import AUTH
 
     app = create_app(settings)
@@ -62,8 +63,12 @@ def _serve(settings: Settings, *, reuse_port: bool, banner: bool) -> None:
     async def print_banner(app: web.Application) -> None:
         click.echo(await startup_banner(settings, await app[AUTH].ensure_first_manager()))
 
+    async def tune_gc(app: web.Application) -> None:
+        tune_for_server()
+
     if banner:
         app.on_startup.append(print_banner)
+    app.on_startup.append(tune_gc)  # last: after the app's own start-up made what lives for good
     web.run_app(app, host=settings.host, port=settings.port, print=None, reuse_port=reuse_port or None)
 
 
