@@ -26,6 +26,12 @@ class Dialect:
     # Taken first by a canned-library import: two processes seeding an empty library at once would
     # otherwise both insert (FOR UPDATE locks no rows that do not exist yet).
     library_lock: str | None
+    # Put before a column in a WHERE that also names rows by primary key, so the planner looks
+    # them up by key and tests the column on each, instead of walking the column's index. SQLite,
+    # without statistics, walked every queued conversation (conversations_status) to assign 25 of
+    # them: 2 ms a pass with 10,000 waiting. Its unary + keeps a column off an index; PostgreSQL's
+    # planner has statistics (and no unary + for text).
+    by_key_only: str
 
 
 SQLITE = Dialect(
@@ -37,6 +43,7 @@ SQLITE = Dialect(
     for_update="",
     migration_lock=None,
     library_lock=None,
+    by_key_only="+",
 )
 
 POSTGRES = Dialect(
@@ -49,6 +56,7 @@ POSTGRES = Dialect(
     for_update=" FOR UPDATE",
     migration_lock="SELECT pg_advisory_xact_lock(hashtext('chat-server migrations ' || current_schema()))",
     library_lock="SELECT pg_advisory_xact_lock(hashtext('chat-server canned library ' || current_schema()))",
+    by_key_only="",
 )
 
 _WORD = re.compile(r"\w+")

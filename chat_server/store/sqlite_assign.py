@@ -70,7 +70,8 @@ class AssignStoreMixin(_Base):
         cases = " ".join("WHEN ? THEN ?" for _ in chosen)
         params: list[object] = [x for conversation, (agent, _) in chosen.items() for x in (conversation, agent)]
         update = (f"UPDATE conversations SET agent_id = CASE id {cases} END, status = 'assigned', assigned_at = ?,"
-                  f" last_seq = last_seq + 1 WHERE id IN ({','.join('?' * len(chosen))}) AND status = 'queued'"
+                  f" last_seq = last_seq + 1 WHERE id IN ({','.join('?' * len(chosen))})"
+                  f" AND {self.dialect.by_key_only}status = 'queued'"
                   " RETURNING id, last_seq")
         update_params = (*params, now, *chosen)
 
