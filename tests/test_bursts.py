@@ -28,6 +28,16 @@ async def test_a_burst_of_commands_waits_for_a_free_connection_instead_of_failin
         await client.aclose()
 
 
+async def test_through_a_sentinel_too(redis_prefix, sentinel_url):
+    client = redis_client(sentinel_url)
+    try:
+        key = f"{redis_prefix}:burst"
+        await asyncio.gather(*(client.incr(key) for _ in range(POOL_SIZE * 3)))
+        assert int(await client.get(key)) == POOL_SIZE * 3
+    finally:
+        await client.aclose()
+
+
 async def test_a_thousand_widgets_leaving_at_once_are_all_marked_gone(live_server, settings):
     """Each disconnect handler makes a few Redis calls; with redis-py's default pool the 101st
     concurrent one failed, that visitor was never marked gone and its chat waited forever."""

@@ -136,8 +136,10 @@ async def test_a_pass_finds_its_conversations_by_key_not_by_walking_the_queued_o
         ids = [(await store.create_conversation(
             visitor_id=visitor.id, name=None, email=None, page_url=None, first_text="hi", client_id=None,
             now=1.0 + i)).id for i in range(30)]
-        await store.db.db.set_trace_callback(statements.append)
+        store.db._here.set_trace_callback(statements.append)  # the event loop's own connection
+        await store.db.db.set_trace_callback(statements.append)  # aiosqlite's, should it be busy
         assert set(await store.assign_many([(c, agent.id, "Ann joined") for c in ids[:3]], 6.0)) == set(ids[:3])
+        store.db._here.set_trace_callback(None)
         await store.db.db.set_trace_callback(None)
         [update] = [s for s in statements if s.startswith("UPDATE conversations SET agent_id")]
         plan = " ".join(str(row[3]) for row in await store.db.db.execute_fetchall("EXPLAIN QUERY PLAN " + update))

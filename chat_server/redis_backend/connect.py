@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 import redis.asyncio as aioredis
-from redis.asyncio.sentinel import Sentinel
+from redis.asyncio.sentinel import Sentinel, SentinelConnectionPool
 
 PLAIN_SCHEMES = ("redis", "rediss", "unix")
 # Connections one client keeps open at most. A command that finds them all busy waits for one (up
@@ -97,6 +97,10 @@ def manager_url(url: str) -> str:
     return parse_sentinel(url).canonical if urlparse(url).scheme == SENTINEL_SCHEME else url
 
 
+class WaitingSentinelPool(SentinelConnectionPool, aioredis.BlockingConnectionPool):
+    """The Sentinel pool (asks a sentinel for the master) with the waiting of BlockingConnectionPool."""
+
+
 def redis_client(url: str, **options: Any) -> aioredis.Redis:
     """A client for the URL; with Sentinel, one that follows the current master."""
     check_redis_url(url)
@@ -107,4 +111,5 @@ def redis_client(url: str, **options: Any) -> aioredis.Redis:
     auth = {k: v for k, v in (("username", target.username), ("password", target.password)) if v}
     sentinel = Sentinel(list(target.sentinels), sentinel_kwargs={"socket_timeout": options.get("socket_timeout")},
                         db=target.db, **auth, **options)
-    return sentinel.master_for(target.service)
+    return sentinel.master_for(target.service, connection_pool_class=WaitingSentinelPool,
+                               max_connections=POOL_SIZE, timeout=POOL_WAIT_S)

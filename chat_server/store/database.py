@@ -70,10 +70,24 @@ class Database(Connection, Protocol):
     def transaction(self) -> AbstractAsyncContextManager[Connection]: ...
 
 
+def _busy(exc: sqlite3.OperationalError) -> bool:
+    """SQLite said "busy" or "locked" (another connection holds the lock), not a real failure."""
+    return (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
 class SqliteDatabase:
     """One connection per process owns every write, serialised by a lock; WAL mode and a busy timeout
     let two server processes on one machine share the file. Transactions run in ``BEGIN IMMEDIATE``
-    so the write lock is taken up front and a concurrent writer waits instead of failing half-way."""
+    so the write lock is taken up front and a concurrent writer waits instead of failing half-way.
+
+    The hot paths (a chat's messages, closes and assignments, group-committed; the reads of one
+    conversation or one dispatch pass) run on a second connection, owned by the event loop, in
+    place: a hop to aiosqlite's thread and back cost ~135 us of CPU against ~16 us for the query
+    itself (docs/performance.md, "Drain, fourth pass"). That connection never waits (busy_timeout
+    0): when another connection holds the write lock, or a multi-hop ``transaction()`` is in
+    progress, the work goes to the thread as before, whose connection waits its turn. In WAL mode a
+    reader never waits for a writer, and a write transaction here is a few statements with no await
+    inside, so nothing can hold the loop for longer than the statements take."""
 
     dialect = SQLITE
 
@@ -81,6 +95,7 @@ class SqliteDatabase:
         self.path = path
         self.checkpoint_interval_s = checkpoint_interval_s
         self._db: aiosqlite.Connection | None = None
+        self._here: sqlite3.Connection | None = None  # the event loop's own connection
         self._lock = asyncio.Lock()
         self._checkpointer: asyncio.Task[None] | None = None
 
@@ -98,7 +113,17 @@ class SqliteDatabase:
         # then waited for the disk (p99 4x the bare relay's, docs/performance.md). A passive
         # checkpoint on its own connection does that work beside the writers instead of in front of them.
         await self._db.execute("PRAGMA wal_autocheckpoint=0")
+        # Opened on the thread, where it may wait for a migration in progress; used on the loop.
+        self._here = await self._db._execute(self._connect_here)
         self._checkpointer = asyncio.create_task(self._checkpoint_every(self.checkpoint_interval_s))
+
+    def _connect_here(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, isolation_level=None, timeout=10, check_same_thread=False)
+        conn.row_factory = sqlite3.Row
+        # Per connection; wal_autocheckpoint=0 keeps fsyncs off the loop, busy_timeout=0 (last) waits.
+        for pragma in ("foreign_keys=ON", "synchronous=NORMAL", "wal_autocheckpoint=0", "busy_timeout=0"):
+            conn.execute(f"PRAGMA {pragma}")
+        return conn
 
     async def _checkpoint_every(self, interval_s: float) -> None:
         conn = await aiosqlite.connect(self.path, isolation_level=None)
@@ -128,6 +153,9 @@ class SqliteDatabase:
     async def close(self) -> None:
         await cancel_and_wait(self._checkpointer)
         self._checkpointer = None
+        if self._here is not None:
+            self._here.close()
+            self._here = None
         if self._db is not None:
             await self._db.close()
             self._db = None
@@ -173,30 +201,56 @@ class SqliteDatabase:
         db = self.db
         return await db._execute(fn, db._conn)
 
-    async def run_in_transaction(self, fn: Callable[[sqlite3.Connection], T]) -> T:
-        """``fn`` inside BEGIN IMMEDIATE ... COMMIT, the whole transaction one hop; the lock keeps it
-        out of a multi-hop ``transaction()`` in progress. COMMIT has returned when this does."""
-
-        def run(conn: sqlite3.Connection) -> T:
-            conn.execute("BEGIN IMMEDIATE")
+    async def read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """``fn``, which only reads and only a little (one conversation, one dispatch pass), on
+        the loop's connection in place; on the thread only when SQLite is busy there."""
+        here = self._here
+        if here is not None:
             try:
-                result = fn(conn)
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
-            return result
+                return fn(here)
+            except sqlite3.OperationalError as exc:
+                if not _busy(exc):
+                    raise
+        return await self.run(fn)
 
+    async def run_in_transaction(self, fn: Callable[[sqlite3.Connection], T], *, here: bool = False) -> T:
+        """``fn`` inside BEGIN IMMEDIATE ... COMMIT, the whole transaction one hop; the lock keeps it
+        out of a multi-hop ``transaction()`` in progress. COMMIT has returned when this does.
+        ``here``: a short transaction (no long loops, no big reads) that may run on the loop's
+        connection in place when the write lock is free."""
+        if here and self._here is not None and not self._lock.locked():
+            try:
+                return _transaction(self._here, fn)
+            except sqlite3.OperationalError as exc:
+                if not _busy(exc):
+                    raise
+            except sqlite3.IntegrityError as exc:
+                raise IntegrityError(str(exc)) from exc
         async with self._lock:
             try:
-                return await self.run(run)
+                return await self.run(lambda conn: _transaction(conn, fn))
             except sqlite3.IntegrityError as exc:
                 raise IntegrityError(str(exc)) from exc
 
-    async def run_all_in_transaction(self, fns: Sequence[Callable[[sqlite3.Connection], T]]) -> list[T]:
+    async def run_all_in_transaction(self, fns: Sequence[Callable[[sqlite3.Connection], T]], *,
+                                     here: bool = False) -> list[T]:
         """Every ``fn`` in turn inside one BEGIN IMMEDIATE ... COMMIT, one hop: a group commit
         (group_commit.py). All or none: the first exception rolls the whole group back and is raised."""
-        return await self.run_in_transaction(lambda conn: [fn(conn) for fn in fns])
+        return await self.run_in_transaction(lambda conn: [fn(conn) for fn in fns], here=here)
+
+
+def _transaction(conn: sqlite3.Connection, fn: Callable[[sqlite3.Connection], T]) -> T:
+    """BEGIN IMMEDIATE, ``fn``, COMMIT; anything raised after BEGIN rolls back first. A "busy" at
+    BEGIN has done nothing, so the caller may run ``fn`` again elsewhere."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        result = fn(conn)
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return result
 
 
 async def cancel_and_wait(task: asyncio.Task[Any] | None) -> None:

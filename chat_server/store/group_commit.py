@@ -51,14 +51,14 @@ class GroupCommit:
 
     async def _commit(self, group: list[tuple[Write, asyncio.Future[Any]]]) -> None:
         try:
-            results = await self.database.run_all_in_transaction([write for write, _ in group])
+            results = await self.database.run_all_in_transaction([write for write, _ in group], here=True)
         except Exception as exc:  # noqa: BLE001 - find the write(s) at fault, one transaction each
             if len(group) == 1:
                 _settle(group[0][1], error=exc)
                 return
             for write, future in group:
                 try:
-                    _settle(future, await self.database.run_in_transaction(write))
+                    _settle(future, await self.database.run_in_transaction(write, here=True))
                 except Exception as one:  # noqa: BLE001 - it belongs to this write's caller
                     _settle(future, error=one)
             return

@@ -33,8 +33,7 @@ class AssignStoreMixin(_Base):
         ids = list(dict.fromkeys(agent_ids))
         if not ids:
             return {}
-        rows = await self.db.execute_fetchall(f"SELECT * FROM agents WHERE id IN ({','.join('?' * len(ids))})",
-                                              tuple(ids))
+        [rows] = await self._read_all([(f"SELECT * FROM agents WHERE id IN ({','.join('?' * len(ids))})", ids)])
         return {r["id"]: _agent(r) for r in rows}
 
     async def get_conversations(self, conversation_ids: Sequence[str]) -> dict[str, Conversation]:
@@ -45,18 +44,24 @@ class AssignStoreMixin(_Base):
         if not ids:
             return {}
         marks = ",".join("?" * len(ids))
-        queries = (CONVERSATION_SELECT + f" WHERE c.id IN ({marks})",
-                   f"SELECT * FROM messages WHERE conversation_id IN ({marks}) ORDER BY conversation_id, seq",
-                   f"SELECT * FROM ratings WHERE conversation_id IN ({marks})")
-        run = getattr(self.database, "run", None)
-        if run is not None:  # SQLite: the three reads in one hop
-            def read(db: sqlite3.Connection) -> list[list[Any]]:
-                return [db.execute(q, ids).fetchall() for q in queries]
-
-            conversations, messages, ratings = await run(read)
-        else:
-            conversations, messages, ratings = [await self.db.execute_fetchall(q, tuple(ids)) for q in queries]
+        conversations, messages, ratings = await self._read_all([
+            (CONVERSATION_SELECT + f" WHERE c.id IN ({marks})", ids),
+            (f"SELECT * FROM messages WHERE conversation_id IN ({marks}) ORDER BY conversation_id, seq", ids),
+            (f"SELECT * FROM ratings WHERE conversation_id IN ({marks})", ids),
+        ])
         return _conversations(conversations, messages, ratings)
+
+    async def _read_all(self, queries: Sequence[tuple[str, Sequence[object]]]) -> list[Sequence[Any]]:
+        """Small reads of a dispatch pass: on SQLite all of them in place on the loop's connection
+        (``SqliteDatabase.read``), elsewhere one query after another."""
+        read = getattr(self.database, "read", None)
+        if read is not None:
+            def run(db: sqlite3.Connection) -> list[Sequence[Any]]:
+                return [db.execute(sql, tuple(params)).fetchall() for sql, params in queries]
+
+            rows: list[Sequence[Any]] = await read(run)
+            return rows
+        return [await self.db.execute_fetchall(sql, tuple(params)) for sql, params in queries]
 
     async def assign_many(self, pairs: Sequence[tuple[str, str, str]], now: float) -> dict[str, Message]:
         """(conversation, agent, system line) each: every conversation still queued becomes that

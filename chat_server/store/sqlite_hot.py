@@ -106,7 +106,7 @@ class SqliteStore(SqlStore):
             rating = db.execute(RATING_SELECT, (conversation_id,)).fetchone()
             return _conversation_row(row, messages, rating_from_row(rating) if rating else None)
 
-        return await self.sqlite.run(read)
+        return await self.sqlite.read(read)
 
     async def append_message(
         self,
