@@ -194,3 +194,16 @@ async def test_sender_gets_its_message_in_the_ack_and_its_other_tabs_live(live_s
     await console.wait_for("message:new", lambda d: d["message"]["seq"] == 5)
     assert not [e for e, d in visitor.seen if e == "message:new" and d["message"]["seq"] == 3]
     assert not [e for e, d in console.seen if e == "message:new" and d["message"]["seq"] == 4]
+
+
+async def test_the_console_that_closes_a_chat_learns_it_from_its_ack_and_the_agents_other_tabs_hear_it(live_server):
+    agent = await live_server.create_agent()
+    closing = await live_server.agent_peer(agent)
+    other_tab = await live_server.agent_peer(agent, online=False)
+    visitor = await live_server.visitor()
+    conversation_id = (await visitor.call("chat:start", {"text": "hello"}))["conversation_id"]
+    await closing.next("chat:assigned")
+    assert (await closing.call("chat:close", {"conversation_id": conversation_id}))["ok"]
+    assert (await other_tab.next("chat:closed"))["conversation_id"] == conversation_id
+    assert (await visitor.next("chat:closed"))["closed_by"] == "agent"
+    assert not closing.drain("chat:closed")  # one frame fewer per chat: the ack said it

@@ -113,7 +113,7 @@ class AgentNamespace(CannedEvents, ChatNamespace):
         note = validation.text(data, "note", max_length=self.settings.max_message_length, required=False)
         conversation = await self.chat.agent_conversation(agent, conversation_id, write=True)
         follow_up = await self.team.close_with_outcome(
-            agent, conversation, outcome=outcome, due_date=due_date, note=note
+            agent, conversation, outcome=outcome, due_date=due_date, note=note, sid=sid
         )
         return {"follow_up": serializers.follow_up(follow_up) if follow_up else None}
 

@@ -322,10 +322,12 @@ class ChatService:
             await self.events.to_staff(conversation.id, conversation.agent_id, "typing", payload)
 
     # -- closing and rating --------------------------------------------------------------------
-    async def close(self, conversation: Conversation, *, by: str, outcome: str | None = None) -> bool:
+    async def close(self, conversation: Conversation, *, by: str, outcome: str | None = None,
+                    staff_sid: str | None = None) -> bool:
         """Idempotent: closing a closed chat is a no-op (returns False). Frees the agent's slot,
         lets them breathe if configured, and refills the queue. A visitor leaving before any agent
-        joined is recorded as abandoned."""
+        joined is recorded as abandoned. ``staff_sid``: the console that closed it, told by its
+        ack rather than by ``chat:closed`` (its other tabs and watching managers still hear it)."""
         if outcome is None and by == "visitor" and conversation.status in ("queued", "offline"):
             outcome = "abandoned"
         now = self.clock.now()
@@ -341,7 +343,7 @@ class ChatService:
             **payload, "rating_scale": self.rating_scale_for(conversation),
             "survey_question": self.survey_question_for(conversation),
         })
-        await self.events.to_staff(conversation.id, agent_id, "chat:closed", payload)
+        await self.events.to_staff(conversation.id, agent_id, "chat:closed", payload, skip_sid=staff_sid)
         await self.events.to_managers("queue:changed", {"conversation_id": conversation.id, "status": "closed"})
         await self.router.dispatch()
         return True

@@ -93,7 +93,8 @@ class TeamService:
         return target
 
     async def close_with_outcome(
-        self, agent: Agent, conversation: Conversation, *, outcome: str, due_date: str | None, note: str | None
+        self, agent: Agent, conversation: Conversation, *, outcome: str, due_date: str | None, note: str | None,
+        sid: str | None = None,
     ) -> FollowUp | None:
         follow_up = None
         if outcome == "follow_up":
@@ -101,7 +102,7 @@ class TeamService:
                 raise InvalidPayload("A follow-up needs a 'due_date' (YYYY-MM-DD).", field="due_date")
             if not conversation.is_open:
                 raise ConversationClosed("This chat has ended.")
-        closed = await self.chat.close(conversation, by="agent", outcome=outcome)
+        closed = await self.chat.close(conversation, by="agent", outcome=outcome, staff_sid=sid)
         if closed and outcome == "follow_up" and due_date:
             follow_up = await self.store.create_follow_up(conversation.id, agent.id, due_date, note, self.clock.now())
         return follow_up
