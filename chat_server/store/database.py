@@ -218,19 +218,17 @@ class SqliteDatabase:
         out of a multi-hop ``transaction()`` in progress. COMMIT has returned when this does.
         ``here``: a short transaction (no long loops, no big reads) that may run on the loop's
         connection in place when the write lock is free."""
-        if here and self._here is not None and not self._lock.locked():
-            try:
-                return _transaction(self._here, fn)
-            except sqlite3.OperationalError as exc:
-                if not _busy(exc):
-                    raise
-            except sqlite3.IntegrityError as exc:
-                raise IntegrityError(str(exc)) from exc
-        async with self._lock:
-            try:
+        try:
+            if here and self._here is not None and not self._lock.locked():
+                try:
+                    return _transaction(self._here, fn)
+                except sqlite3.OperationalError as exc:
+                    if not _busy(exc):
+                        raise
+            async with self._lock:
                 return await self.run(lambda conn: _transaction(conn, fn))
-            except sqlite3.IntegrityError as exc:
-                raise IntegrityError(str(exc)) from exc
+        except sqlite3.IntegrityError as exc:
+            raise IntegrityError(str(exc)) from exc
 
     async def run_all_in_transaction(self, fns: Sequence[Callable[[sqlite3.Connection], T]], *,
                                      here: bool = False) -> list[T]:

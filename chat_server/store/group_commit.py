@@ -1,8 +1,10 @@
-"""Group commit for SQLite: writes asked for while the previous group is on the database thread
-share one transaction and one hop.
+"""Group commit for SQLite: writes asked for in the same turn of the event loop, or while the
+previous group is committing, share one transaction.
 
-Under load most of a SQLite append's CPU is the hop to aiosqlite's thread and the BEGIN/COMMIT
-around the statements, not the statements (docs/performance.md, "Message path work"). Each caller
+Under load most of a SQLite append's CPU is the BEGIN/COMMIT around the statements (and, on
+aiosqlite's thread, the hop there), not the statements (docs/performance.md, "Message path work").
+A group runs on the event loop's own connection when the write lock is free, else in one hop to
+the thread (``SqliteDatabase.run_in_transaction(here=True)``). Each caller
 still gets its result only after the COMMIT that holds its write has returned, so nothing is
 acknowledged before it is durable. A write that raises rolls back its group; the group is then run
 again one write per transaction, so only the failing write fails (and a failing COMMIT fails

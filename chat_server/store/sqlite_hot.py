@@ -1,10 +1,12 @@
-"""SQLite's hot paths in one hop each to the database thread.
+"""SQLite's hot paths as one synchronous call each, not a statement per adapter call.
 
 Every chat message, every new browser's first connect and every conversation read go through these.
 Through the adapter each statement is a hop to aiosqlite's thread and back (a queue put, a self-pipe
 wake-up, a GIL hand-off), which cost more CPU than the queries: a message took five hops for its
-transaction and three for the reads (docs/performance.md, "Message path work"). The SQL is the shared
-store's; only the way it reaches SQLite differs. PostgreSQL uses SqlStore's versions unchanged.
+transaction and three for the reads (docs/performance.md, "Message path work"). Each call here runs
+on the event loop's own connection when SQLite is free, else in one hop to the thread
+(``SqliteDatabase.read`` / ``run_in_transaction(here=True)``). The SQL is the shared store's; only
+the way it reaches SQLite differs. PostgreSQL uses SqlStore's versions unchanged.
 """
 
 from __future__ import annotations
@@ -145,7 +147,7 @@ def _append(
     db: sqlite3.Connection, conversation_id: str, author_kind: str, author_id: str | None,
     author_name: str | None, text: str, client_id: str | None, now: float,
 ) -> tuple[Message, bool, str | None]:
-    """SqlStore._append_in in one synchronous call on the database thread."""
+    """SqlStore._append_in as one synchronous call (inside a group commit's transaction)."""
     if client_id is not None:
         row = db.execute(MESSAGE_BY_CLIENT_ID, (conversation_id, author_kind, client_id)).fetchone()
         if row is not None:
