@@ -64,7 +64,7 @@ class Target:
 
     def _env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("CHAT_")}
-        env["PYTHONPATH"] = str(REPO)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH")) if p)
         # Thousands of clients from one loopback address: per-IP and per-visitor limits would
         # measure the limiter, not the server. Chats start before agents are online.
         env.update({"CHAT_LIMIT_CHATS_PER_HOUR": "0", "CHAT_LIMIT_MESSAGES_PER_MINUTE": "0",

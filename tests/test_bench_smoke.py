@@ -62,3 +62,23 @@ def test_profile_summary_groups_by_package() -> None:
     found = summarize(raw)
     assert found["by_package"][0] == ("aiosqlite (incl. sqlite3 calls)", 75.0)
     assert ("run (chat_server/cli.py)", 100.0) in found["inclusive"]
+
+
+def test_slow_callback_probe_logs_a_callback_that_holds_the_loop(tmp_path: Path) -> None:
+    """bench/slow_callbacks: a process named chat_server that blocks its loop for 20 ms gets a
+    line naming the task; a 0.3 ms threshold ignores the quick one beside it."""
+    script = tmp_path / "chat_server_probe.py"  # "chat_server" in argv, as a server's command line has
+    script.write_text(
+        "import asyncio, time\n"
+        "async def hold():\n    time.sleep(0.02)\n"
+        "async def quick():\n    pass\n"
+        "async def main():\n    await asyncio.gather(hold(), quick())\n"
+        "asyncio.run(main())\n"
+    )
+    env = {"PYTHONPATH": str(REPO / "bench" / "slow_callbacks"), "BENCH_SLOW_DIR": str(tmp_path / "out"),
+           "BENCH_SLOW_MS": "5", "PATH": "/usr/bin:/bin"}
+    subprocess.run([sys.executable, str(script)], env=env, check=True, timeout=30)
+    [log] = (tmp_path / "out").glob("*.log")
+    lines = log.read_text().splitlines()
+    assert len(lines) == 1 and lines[0].endswith("task hold"), lines
+    assert float(lines[0].split()[1]) >= 20
