@@ -76,6 +76,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
         client_manager=PeerAwareRedisManager(manager_url(redis_url), channel=keys.socketio_channel),
         cors_allowed_origins="*" if "*" in settings.allowed_origins else list(settings.allowed_origins),
         max_http_buffer_size=MAX_FRAME_BYTES,
+        serializer=fast_json.JsonPacket,
         json=fast_json,
     )
     store = create_store(settings)

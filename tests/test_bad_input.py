@@ -85,6 +85,7 @@ SEND_CASES = [
     ({"conversation_id": "CONV", "text": LONG, "client_id": "a"}, "text_too_long"),
     ({"conversation_id": "CONV", "text": None, "client_id": "a"}, "missing_field"),
     ({"conversation_id": "CONV", "text": True, "client_id": "a"}, "invalid_payload"),
+    ({"conversation_id": "CONV", "text": b"hi", "client_id": "a"}, "invalid_payload"),  # a binary attachment
     ({"conversation_id": "CONV", "text": "hi"}, "missing_field"),
     ({"conversation_id": "CONV", "text": "hi", "client_id": 5}, "invalid_payload"),
     ({"conversation_id": "CONV", "text": "hi", "client_id": "x" * 65}, "invalid_payload"),

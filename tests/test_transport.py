@@ -44,3 +44,26 @@ async def test_a_chat_works_over_every_transport(live_server, transports):
     assert texts == [f"m{n}" for n in range(20)]
     sockets = live_server.app[SIO].eio.sockets.values()
     assert sockets and all(isinstance(s, LeanSocket) for s in sockets)
+
+
+def test_the_server_sends_plain_json_packets():
+    """Outgoing packets skip the library's search for binary attachments (fast_json.JsonPacket);
+    anything that is not JSON fails loudly instead of going out as an attachment."""
+    from socketio import packet
+
+    from chat_server.realtime.fast_json import JsonPacket
+
+    ack = JsonPacket(packet.ACK, namespace="/visitor", id=7, data=[{"ok": True, "text": "héllo"}])
+    assert ack.encode() == '3/visitor,7[{"ok":true,"text":"héllo"}]'
+    event = JsonPacket(packet.EVENT, namespace="/agent", data=["message:new", {"message": {"seq": 1}}])
+    assert event.encode() == '2/agent,["message:new",{"message":{"seq":1}}]'
+    with pytest.raises(TypeError):
+        JsonPacket(packet.EVENT, data=["x", b"raw"]).encode()
+    incoming = JsonPacket(encoded_packet='2/visitor,3["message:send",{"text":"hi"}]')
+    assert (incoming.packet_type, incoming.id, incoming.data) == (packet.EVENT, 3, ["message:send", {"text": "hi"}])
+
+
+async def test_the_live_server_uses_the_json_packet(live_server):
+    from chat_server.realtime.fast_json import JsonPacket
+
+    assert live_server.app[SIO].packet_class is JsonPacket

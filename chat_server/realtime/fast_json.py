@@ -1,4 +1,5 @@
-"""The JSON codec Socket.IO packets go through: orjson instead of the standard library's.
+"""The JSON codec Socket.IO packets go through: orjson instead of the standard library's, and no
+search for binary attachments in what the server sends.
 
 Every message is encoded at least twice (the partner's ``message:new`` and the sender's ack) and
 decoded once; with the standard ``json`` module that was ~7 % of the server's CPU per message
@@ -9,9 +10,11 @@ with ``dumps``/``loads``.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import orjson
+from socketio import packet
 
 _OPTIONS = orjson.OPT_NON_STR_KEYS  # the standard module accepts int keys too; keep that
 
@@ -23,3 +26,17 @@ def dumps(obj: Any, **_: Any) -> str:
 
 def loads(data: str | bytes, **_: Any) -> Any:
     return orjson.loads(data)
+
+
+class JsonPacket(packet.Packet):
+    """A Socket.IO packet whose payload is JSON only.
+
+    The library walks every outgoing payload looking for ``bytes`` to send as attachments
+    (``Packet.data_is_binary``, recursive, in Python): ~6 % of the server's samples per chat message
+    (docs/performance.md, "Session 6"). The server never sends binary (every payload comes from
+    serializers.py), so that walk is skipped; bytes that did slip in would fail loudly in ``dumps``
+    rather than go out. Incoming packets decode as before, binary ones included.
+    """
+
+    uses_binary_events = False
+    json = sys.modules[__name__]
