@@ -27,6 +27,12 @@ from .dialects import SQLITE, Dialect
 log = logging.getLogger(__name__)
 WAL_ATTEMPTS = 40
 CHECKPOINT_INTERVAL_S = 1.0
+# Past this many pages (4 KB each) the checkpointer stops waiting for a quiet moment (see _checkpoint).
+WAL_RESTART_PAGES = 16_384
+# Passive rounds that may follow the first while the WAL is that big, and what they stop at.
+CATCH_UP_ROUNDS = 3
+CATCH_UP_PAGES = 1_024
+PAGE_BYTES = 4096  # SQLite's default page size, which the database keeps
 T = TypeVar("T")
 Row = Any  # aiosqlite.Row or asyncpg.Record: both index by name and by position
 Params = Iterable[Any]
@@ -91,9 +97,11 @@ class SqliteDatabase:
 
     dialect = SQLITE
 
-    def __init__(self, path: Path, checkpoint_interval_s: float = CHECKPOINT_INTERVAL_S) -> None:
+    def __init__(self, path: Path, checkpoint_interval_s: float = CHECKPOINT_INTERVAL_S,
+                 wal_restart_pages: int = WAL_RESTART_PAGES) -> None:
         self.path = path
         self.checkpoint_interval_s = checkpoint_interval_s
+        self.wal_restart_pages = wal_restart_pages
         self._db: aiosqlite.Connection | None = None
         self._here: sqlite3.Connection | None = None  # the event loop's own connection
         self._lock = asyncio.Lock()
@@ -129,14 +137,38 @@ class SqliteDatabase:
         conn = await aiosqlite.connect(self.path, isolation_level=None)
         try:
             await conn.execute("PRAGMA busy_timeout=10000")
+            await conn.execute("PRAGMA synchronous=NORMAL")  # as the writers: its one write waits for no fsync
+            # What the WAL file is cut back to when it starts over: one busy hour keeps no disk space.
+            await conn.execute(f"PRAGMA journal_size_limit={self.wal_restart_pages * PAGE_BYTES}")
             while True:
                 await asyncio.sleep(interval_s)
                 try:
-                    await conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                    await self.checkpoint(conn)
                 except sqlite3.Error as exc:  # e.g. the disk is full: the writers keep the WAL meanwhile
                     log.warning("WAL checkpoint failed: %s", exc)
         finally:
             await conn.close()
+
+    async def checkpoint(self, conn: aiosqlite.Connection) -> None:
+        """One checkpoint round on ``conn`` (the checkpointer's own connection, not the loop's).
+
+        Passive copies run beside the writers. Writers that never pause outrun them, though: frames
+        land behind every copy, so the WAL never starts over and grows by every page written (1 GB
+        in 14 s of the 50-pair benchmark), and commits slow down as the file grows (8 -> 60 us a
+        message, docs/performance.md, "Session 6"). Past ``wal_restart_pages``, a few more passive
+        rounds each copy what landed during the one before, and then this process's writers wait on
+        the write lock (they queue on ``_lock``, as behind a ``transaction()``, rather than poll
+        SQLite's busy handler) while the last few pages are copied and the WAL starts over."""
+        frames, copied = await conn._execute(_passive_checkpoint, conn._conn)  # one hop, see run()
+        for _ in range(CATCH_UP_ROUNDS):
+            if frames <= self.wal_restart_pages or frames - copied <= CATCH_UP_PAGES:
+                break
+            frames, copied = await conn._execute(_passive_checkpoint, conn._conn)
+        if frames > self.wal_restart_pages:
+            async with self._lock:
+                await conn._execute(_restart_checkpoint, conn._conn)
+        elif frames == copied:
+            await conn._execute(_start_wal_over, conn._conn)
 
     async def _wal(self) -> None:
         """Switch a new file to WAL. Two processes doing it at the same instant deadlock, and SQLite
@@ -235,6 +267,32 @@ class SqliteDatabase:
         """Every ``fn`` in turn inside one BEGIN IMMEDIATE ... COMMIT, one hop: a group commit
         (group_commit.py). All or none: the first exception rolls the whole group back and is raised."""
         return await self.run_in_transaction(lambda conn: [fn(conn) for fn in fns], here=here)
+
+
+def _passive_checkpoint(conn: sqlite3.Connection) -> tuple[int, int]:
+    """Pages in the WAL, and how many of them are now in the database file."""
+    _, frames, copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    return int(frames), int(copied)
+
+
+def _start_wal_over(conn: sqlite3.Connection) -> None:
+    """Make the first write after a complete checkpoint here, on the checkpointer's thread.
+
+    That write starts the WAL over from its beginning, and SQLite fsyncs the new WAL header as it
+    does so: 0.4-1.6 ms on this project's machines, paid inside whichever message's COMMIT came
+    first. At 100 messages/s with a checkpoint every second that was the whole p99 of a message's
+    round trip (docs/performance.md, "Session 6"). Rewriting the database header's ``user_version``
+    with its own value is the smallest write there is. If the WAL is empty, or a writer came first,
+    this only appends one page."""
+    [(version,)] = conn.execute("PRAGMA user_version").fetchall()
+    conn.execute(f"PRAGMA user_version = {int(version)}")
+
+
+def _restart_checkpoint(conn: sqlite3.Connection) -> None:
+    """Copy what is left with writers held back (RESTART waits for the write lock), then start over."""
+    _, frames, copied = conn.execute("PRAGMA wal_checkpoint(RESTART)").fetchone()
+    if frames == copied:
+        _start_wal_over(conn)
 
 
 def _transaction(conn: sqlite3.Connection, fn: Callable[[sqlite3.Connection], T]) -> T:

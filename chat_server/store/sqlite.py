@@ -11,7 +11,7 @@ from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 from ..errors import AlreadyRated, Conflict
-from ..ids import new_id
+from ..ids import new_id, new_message_id
 from ..models import Agent, Appended, Conversation, Message, Rating, Visitor, WriteGuard
 from ..services.survey import SurveyAnswer
 from .database import Connection, Database, IntegrityError, Row
@@ -183,7 +183,7 @@ class SqlStore(WorkflowStoreMixin, AssignStoreMixin):
             await db.execute(
                 "INSERT INTO messages (id, conversation_id, seq, client_id, author_kind, author_id,"
                 " author_name, text, created_at) VALUES (?, ?, 1, ?, 'visitor', ?, ?, ?, ?)",
-                (new_id("m"), conversation_id, client_id, visitor_id, name, first_text, now),
+                (new_message_id(), conversation_id, client_id, visitor_id, name, first_text, now),
             )
             if name or email:
                 await db.execute(
@@ -378,7 +378,7 @@ def new_message(
     conversation_id: str, seq: int, client_id: str | None, author_kind: str, author_id: str | None,
     author_name: str | None, text: str, now: float,
 ) -> Message:
-    return Message(id=new_id("m"), conversation_id=conversation_id, seq=seq, client_id=client_id,
+    return Message(id=new_message_id(), conversation_id=conversation_id, seq=seq, client_id=client_id,
                    author_kind=author_kind, author_id=author_id, author_name=author_name, text=text, created_at=now)
 
 

@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..ids import new_id
+from ..ids import new_message_id
 from ..models import Agent, Conversation, Message
 from .sqlite_workflow import CONVERSATION_SELECT
 
@@ -82,7 +82,7 @@ class AssignStoreMixin(_Base):
 
         def lines_of(rows: Sequence[Any]) -> dict[str, Message]:
             return {
-                r[0]: Message(id=new_id("m"), conversation_id=r[0], seq=int(r[1]), client_id=None,
+                r[0]: Message(id=new_message_id(), conversation_id=r[0], seq=int(r[1]), client_id=None,
                               author_kind="system", author_id=None, author_name=None, text=chosen[r[0]][1],
                               created_at=now)
                 for r in rows
