@@ -41,7 +41,7 @@ def _wal_salt(path: Path) -> bytes:
 
 async def test_the_checkpointer_starts_the_wal_over_so_no_commit_on_the_loop_does(tmp_path: Path) -> None:
     """The first write after a complete checkpoint restarts the WAL and fsyncs its header; the
-    checkpointer makes that write itself (database._checkpoint), not the next message's COMMIT."""
+    checkpointer makes that write itself (database._start_wal_over), not the next message's COMMIT."""
     database = SqliteDatabase(tmp_path / "chat.db", checkpoint_interval_s=3600)  # rounds run by hand
     await database.open()
     wal = tmp_path / "chat.db-wal"

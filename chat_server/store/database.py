@@ -27,7 +27,7 @@ from .dialects import SQLITE, Dialect
 log = logging.getLogger(__name__)
 WAL_ATTEMPTS = 40
 CHECKPOINT_INTERVAL_S = 1.0
-# Past this many pages (4 KB each) the checkpointer stops waiting for a quiet moment (see _checkpoint).
+# Past this many pages (4 KB each) the checkpointer stops waiting for a quiet moment (SqliteDatabase.checkpoint).
 WAL_RESTART_PAGES = 16_384
 # Passive rounds that may follow the first while the WAL is that big, and what they stop at.
 CATCH_UP_ROUNDS = 3
