@@ -84,6 +84,32 @@ async def test_client_id_is_idempotent(live_server):
     assert first["message"] == second["message"]
     messages = await live_server.store.messages_after(conversation_id, 0)
     assert [m.text for m in messages if m.author_kind == "visitor"] == ["Hello, I need help with my order", "only once"]
+    # The resend took no seq: the next message follows the first copy directly (SQLite inserts
+    # first and gives the seq back on a conflict, sqlite_hot._insert).
+    after = await visitor.call("message:send", {"conversation_id": conversation_id, "text": "next", "client_id": cid()})
+    assert after["message"]["seq"] == first["message"]["seq"] + 1
+    conversation = await live_server.store.get_conversation(conversation_id)
+    assert conversation is not None and conversation.last_seq == after["message"]["seq"]
+
+
+async def test_agent_resend_is_idempotent_and_only_the_assigned_agent_writes(live_server):
+    anna, ben = await live_server.create_agent(), await live_server.create_agent(name="Ben")
+    console = await live_server.agent_peer(anna)
+    visitor = await live_server.visitor()
+    _, ack = await start_chat(visitor)
+    conversation_id = ack["conversation_id"]
+    await console.next("chat:assigned")
+    payload = {"conversation_id": conversation_id, "text": "Happy to help!", "client_id": "agent-1"}
+    first, second = await console.call("message:send", payload), await console.call("message:send", payload)
+    assert first["ok"] and first["message"] == second["message"]
+    other = await live_server.agent_peer(ben)
+    refused = await other.call("message:send", {"conversation_id": conversation_id, "text": "not mine",
+                                                "client_id": cid()})
+    assert refused["ok"] is False
+    texts = [m.text for m in await live_server.store.messages_after(conversation_id, 0) if m.author_kind == "agent"]
+    assert texts == ["Happy to help!"]
+    after = await console.call("message:send", {"conversation_id": conversation_id, "text": "more", "client_id": cid()})
+    assert after["message"]["seq"] == first["message"]["seq"] + 1
 
 
 async def test_resume_after_reconnect_returns_exactly_the_missed_messages(live_server):

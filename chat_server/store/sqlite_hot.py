@@ -21,7 +21,6 @@ from ..models import Appended, Conversation, Message, Visitor, WriteGuard
 from .database import SqliteDatabase, cancel_and_wait
 from .group_commit import GroupCommit
 from .sqlite import (
-    GUARD_SELECT,
     INSERT_MESSAGE,
     INSERT_VISITOR,
     MESSAGE_BY_CLIENT_ID,
@@ -38,6 +37,16 @@ from .sqlite import (
 from .sqlite_workflow import CONVERSATION_SELECT
 
 log = logging.getLogger(__name__)
+# A guarded append's check and its seq in one statement; no row when the sender may not write
+# (WriteGuard: not theirs, or closed). The columns are what Appended needs.
+GUARDED_NEXT_SEQ = {
+    column: f"UPDATE conversations SET last_seq = last_seq + 1 WHERE id = ? AND status != 'closed' AND {column} = ?"
+    " RETURNING last_seq, agent_id, visitor_name, visitor_email, was_offline"
+    for column in ("visitor_id", "agent_id")
+}
+# Only messages_client can conflict (a resend): the id and the seq are new.
+INSERT_MESSAGE_ONCE = INSERT_MESSAGE + " ON CONFLICT DO NOTHING"
+GIVE_BACK_SEQ = "UPDATE conversations SET last_seq = last_seq - 1 WHERE id = ? AND last_seq = ?"
 
 
 INDEX_INTERVAL_S = 5.0
@@ -132,12 +141,16 @@ class SqliteStore(SqlStore):
         self, conversation_id: str, guard: WriteGuard, *, author_kind: str, author_id: str | None,
         author_name: str | None, text: str, client_id: str | None, now: float,
     ) -> Appended | None:
+        sql = GUARDED_NEXT_SEQ[guard.column]
+
         def write(db: sqlite3.Connection) -> Appended | None:
-            head = db.execute(GUARD_SELECT, (conversation_id,)).fetchone()
-            if not guard.admits(head):
+            head = db.execute(sql, (conversation_id, guard.value)).fetchone()
+            if head is None:  # not theirs, closed or unknown: nothing written, nothing to undo
                 return None
             name = head["visitor_name"] if author_name is None else author_name
-            return Appended.of(_append(db, conversation_id, author_kind, author_id, name, text, client_id, now), head)
+            stored = _insert(db, conversation_id, int(head["last_seq"]), head["agent_id"], author_kind, author_id,
+                             name, text, client_id, now)
+            return Appended.of(stored, head)
 
         result: Appended | None = await self.appends.run(write)
         return result
@@ -148,11 +161,25 @@ def _append(
     author_name: str | None, text: str, client_id: str | None, now: float,
 ) -> tuple[Message, bool, str | None]:
     """SqlStore._append_in as one synchronous call (inside a group commit's transaction)."""
-    if client_id is not None:
-        row = db.execute(MESSAGE_BY_CLIENT_ID, (conversation_id, author_kind, client_id)).fetchone()
-        if row is not None:
-            return _message(row), False, None
     [(seq, agent_id)] = db.execute(NEXT_SEQ, (conversation_id,)).fetchall()  # done before COMMIT
-    message = new_message(conversation_id, int(seq), client_id, author_kind, author_id, author_name, text, now)
-    db.execute(INSERT_MESSAGE, message_row(message))
-    return message, True, agent_id
+    return _insert(db, conversation_id, int(seq), agent_id, author_kind, author_id, author_name, text, client_id, now)
+
+
+def _insert(
+    db: sqlite3.Connection, conversation_id: str, seq: int, agent_id: str | None, author_kind: str,
+    author_id: str | None, author_name: str | None, text: str, client_id: str | None, now: float,
+) -> tuple[Message, bool, str | None]:
+    """The message at ``seq``, just taken from ``last_seq``; a resend (its ``client_id`` is stored)
+    gives ``seq`` back and returns the first copy. Inserting first and looking only on a conflict
+    spares every new message a lookup: each statement is tens of microseconds when the server is
+    quiet, the case whose p99 the benchmark measures (docs/performance.md, "Session 7"). Nothing
+    else writes to the conversation between taking and giving back: this runs in one call, inside
+    the write lock."""
+    message = new_message(conversation_id, seq, client_id, author_kind, author_id, author_name, text, now)
+    if db.execute(INSERT_MESSAGE_ONCE, message_row(message)).rowcount:
+        return message, True, agent_id
+    db.execute(GIVE_BACK_SEQ, (conversation_id, seq))
+    row = db.execute(MESSAGE_BY_CLIENT_ID, (conversation_id, author_kind, client_id)).fetchone()
+    if row is None:  # pragma: no cover - only messages_client can conflict: ids and seqs are new
+        raise sqlite3.IntegrityError("message conflicts with no stored copy")
+    return _message(row), False, None
