@@ -5,6 +5,7 @@ lock, so nothing is lost, reordered or stuck and the loop keeps turning meanwhil
 from __future__ import annotations
 
 import asyncio
+import math
 import sqlite3
 import time
 from pathlib import Path
@@ -43,11 +44,42 @@ async def test_the_loops_connection_never_waits_and_never_checkpoints(database):
 async def test_a_group_commit_runs_in_place_when_the_lock_is_free(database):
     statements: list[str] = []
     database._here.set_trace_callback(statements.append)
-    group = GroupCommit(database)
+    group = GroupCommit(database, quiet_s=math.inf)  # never quiet: every write waits for its group
     assert await asyncio.gather(*(group.run(insert(i)) for i in range(5))) == [1] * 5
     database._here.set_trace_callback(None)
     assert statements.count("BEGIN IMMEDIATE") == 1 and statements.count("COMMIT") == 1  # one transaction
     assert await rows(database) == [0, 1, 2, 3, 4]
+
+
+async def test_after_a_quiet_spell_a_write_commits_in_its_callers_turn_and_the_next_ones_group(database):
+    statements: list[str] = []
+    database._here.set_trace_callback(statements.append)
+    group = GroupCommit(database, quiet_s=0.5)
+    turned: list[str] = []
+    asyncio.get_running_loop().call_soon(turned.append, "turn")
+    assert await group.run(insert(0)) == 1
+    assert turned == []  # committed before the loop turned once: no task, no wake-up
+    assert statements == ["BEGIN IMMEDIATE", "INSERT INTO t VALUES (0)", "COMMIT"]
+    # Right behind it (within quiet_s) writes share a transaction again.
+    assert await asyncio.gather(*(group.run(insert(i)) for i in range(1, 5))) == [1] * 4
+    assert statements.count("BEGIN IMMEDIATE") == 2
+    await asyncio.sleep(0.6)
+    turned.clear()
+    asyncio.get_running_loop().call_soon(turned.append, "turn")
+    assert await group.run(insert(5)) == 1 and turned == []  # quiet again
+    database._here.set_trace_callback(None)
+    assert await rows(database) == [0, 1, 2, 3, 4, 5]
+
+
+async def test_a_quiet_write_that_fails_raises_to_its_caller_and_leaves_the_connection_clean(database):
+    group = GroupCommit(database, quiet_s=0.0)
+    assert await group.run(insert(1)) == 1
+    await asyncio.sleep(0.01)
+    with pytest.raises(IntegrityError):
+        await group.run(insert(1))
+    assert not database._here.in_transaction
+    assert await group.run(insert(2)) == 1
+    assert await rows(database) == [1, 2]
 
 
 async def test_writes_wait_on_the_thread_while_another_process_holds_the_lock_and_the_loop_turns(
@@ -92,3 +124,4 @@ async def test_a_refused_write_fails_alone_and_the_loops_connection_is_left_clea
     assert results[0] == 1 and isinstance(results[1], IntegrityError) and results[2] == 1
     assert not database._here.in_transaction
     assert await rows(database) == [7, 8, 9]
+
