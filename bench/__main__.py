@@ -48,13 +48,17 @@ def main() -> None:
 @click.option("--scenarios", default=None, help="Subset, comma-separated: idle,throughput,assignment,drain.")
 @click.option("--waiting", type=int, default=None, help="Visitors in line for the drain (full: 10,000).")
 @click.option("--idle", type=int, default=None, help="Idle widgets for the memory test (full: 5,000).")
+@click.option("--pairs", default=None,
+              help="Saturated pair counts, comma-separated (full: 50,200; '' runs only the paced run).")
+@click.option("--measure", "measure_s", type=click.FloatRange(0.5, 120), default=None,
+              help="Seconds each message run is measured (full: 10 saturated, 30 paced per target).")
 @click.option("--markdown", "md_path", type=click.Path(dir_okay=False), default=None, help="Write the report here.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), default=None, help="Write raw results here.")
 @click.option("--no-pin", is_flag=True, help="Do not pin server and load generator to separate cores.")
 @click.option("--strict", is_flag=True, help="Exit 1 when a target FAILs (default: always 0).")
 @click.option("--keep", is_flag=True, help="Keep the work dir (server logs, SQLite files).")
 def run(quick: bool, profile_name: str | None, modes: str | None, relays: str | None, scenarios: str | None,
-        waiting: int | None, idle: int | None, md_path: str | None,
+        waiting: int | None, idle: int | None, pairs: str | None, measure_s: float | None, md_path: str | None,
         json_path: str | None, no_pin: bool, strict: bool, keep: bool) -> None:
     """Run every scenario against the product and the relays; print PASS/FAIL per target."""
     profile = PROFILES[profile_name or ("quick" if quick else "full")]
@@ -66,6 +70,13 @@ def run(quick: bool, profile_name: str | None, modes: str | None, relays: str | 
         profile = profile.replace(waiting=waiting)
     if idle is not None:
         profile = profile.replace(idle=idle)
+    if pairs is not None:
+        try:
+            profile = profile.replace(pairs=tuple(int(n) for n in pairs.split(",") if n.strip()))
+        except ValueError:
+            raise click.BadParameter("whole numbers, comma-separated", param_hint="--pairs") from None
+    if measure_s is not None:
+        profile = profile.replace(measure_s=measure_s, paced_measure_s=measure_s)
     if scenarios is not None:
         profile = profile.replace(scenarios=tuple(s for s in scenarios.split(",") if s))
     workdir = Path(tempfile.mkdtemp(prefix="chat-bench-"))

@@ -29,6 +29,8 @@ class Profile:
     capacity: int
     paced_pairs: int = 50  # a latency run well below capacity: each side sends `paced_rate` msgs/s
     paced_rate: float = 1.0
+    paced_slice_s: float = 2.0  # the paced run's targets take turns this long (load.paced_in_turns)
+    paced_measure_s: float = 30.0  # per target: 3,000 samples, so the p99 is not the 10th-worst of 1,000
     settle_s: float = 2.0
     # Filling a 10,000-long line takes minutes per product, so the full run drains in one mode.
     drain_modes: tuple[str, ...] = ("embedded", "external")  # pause before reading a server's RSS
@@ -48,7 +50,7 @@ FULL = Profile(
 QUICK = FULL.replace(
     name="quick", modes=("embedded",), relays=("python",), warmup_s=1, measure_s=2, idle=300,
     assign_agents=5, assign_visitors=10, assign_s=2, waiting=300, drain_agents=10, drain_max_s=10,
-    settle_s=1.0,
+    settle_s=1.0, paced_measure_s=6.0,
 )
 
 # For tests/test_bench_smoke.py: proves the code runs, measures nothing worth reading.
@@ -56,7 +58,7 @@ TINY = FULL.replace(
     name="tiny", modes=("embedded",), drain_modes=("embedded",), relays=("python",), pairs=(2,), per_agent=2,
     warmup_s=0.2, measure_s=0.5, idle=10, idle_concurrency=10, assign_agents=1, assign_visitors=2,
     assign_s=0.5, waiting=12, drain_agents=1, drain_max_s=5, agents=2, capacity=2, settle_s=0.2,
-    paced_pairs=2, paced_rate=5.0,
+    paced_pairs=2, paced_rate=5.0, paced_slice_s=0.25, paced_measure_s=0.5,
 )
 
 PROFILES = {p.name: p for p in (FULL, QUICK, TINY)}

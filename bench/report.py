@@ -126,8 +126,9 @@ def markdown(results: dict[str, Any]) -> str:
     for key, why in results.get("skipped", {}).items():
         lines.append(f"- Skipped {key}: {why}.")
     lines += ["", "**Messages between visitor-agent pairs** (each side sends as soon as its previous ack is back, "
-              "or at a fixed rate in the `N @ R/s` rows; latency = send until the partner's `message:new`; "
-              "CPU µs/msg counts the server process plus, for the product, its Redis)", ""]
+              "or at a fixed rate in the `N @ R/s` rows, where all targets run at once and take turns; latency = "
+              "send until the partner's `message:new`; CPU µs/msg counts the server process plus, for the "
+              "product in the saturated rows, its Redis)", ""]
     rows = []
     for key, t in targets.items():
         runs = [(n, row, _get(relay, "throughput", n)) for n, row in (t.get("throughput") or {}).items()]

@@ -63,13 +63,6 @@ async def run_target(target: Target, profile: Profile, log: Log) -> dict[str, An
                     lambda n=n: load.throughput(target, http, n, profile.per_agent, profile.warmup_s,  # type: ignore[misc]
                                                 profile.measure_s),
                 )
-            if "throughput" in profile.scenarios and profile.paced_pairs:
-                n, rate = profile.paced_pairs, profile.paced_rate
-                out["paced"] = await _scenario(
-                    log, f"{n} pairs at {rate:g} msg/s per side",
-                    lambda: load.throughput(target, http, n, profile.per_agent, profile.warmup_s,
-                                            profile.measure_s, rate=rate),
-                )
             if isinstance(target, Product) and "assignment" in profile.scenarios:
                 out["assignment"] = await _scenario(
                     log, "assignment latency",
@@ -88,31 +81,68 @@ async def run_target(target: Target, profile: Profile, log: Log) -> dict[str, An
     return out
 
 
+async def run_paced(targets: list[tuple[str, Target]], profile: Profile, into: dict[str, Any], log: Log) -> None:
+    """Every target's unsaturated latency run, on fresh servers running side by side and taking
+    turns (load.paced_in_turns); stored as each target's ``paced``."""
+    n, rate = profile.paced_pairs, profile.paced_rate
+    started: list[tuple[str, Target]] = []
+    try:
+        for key, target in targets:
+            log(f"{target.name}: starting for the paced run")
+            try:
+                await target.start()
+                started.append((key, target))
+            except Exception as exc:  # noqa: BLE001 - the other targets still run
+                log(f"{target.name} FAILED to start: {exc!r}")
+                into.setdefault(key, {"name": target.name})["paced"] = {"error": repr(exc)}
+        connector = aiohttp.TCPConnector(limit=0, force_close=False)
+        async with aiohttp.ClientSession(connector=connector) as http:
+            found = await _scenario(
+                log, f"{n} pairs at {rate:g} msg/s per side, targets taking turns every {profile.paced_slice_s:g} s",
+                lambda: load.paced_in_turns(started, http, n, profile.per_agent, profile.warmup_s,
+                                            profile.paced_measure_s, rate, profile.paced_slice_s),
+            )
+        for key, target in started:
+            # found: one result per target, or the one error that stopped them all
+            into.setdefault(key, {"name": target.name})["paced"] = found.get(key, found)
+    finally:
+        for _, target in started:
+            await target.stop()
+
+
 async def run(profile: Profile, workdir: Path, pin: bool, log: Log) -> dict[str, Any]:
     raise_fd_limit()
     pinning = Pinning.detect(pin)
     pinning.pin_load_generator()
     results: dict[str, Any] = {"profile": profile.name, "pinning": pinning.describe(), "targets": {},
                                "skipped": {}, "loadavg_before": os.getloadavg()[0]}
-    targets: list[tuple[str, Target]] = []
-    if "python" in profile.relays:
-        targets.append(("relay-python", PythonRelay(workdir, pinning)))
-    for mode in profile.modes:
-        product = Product(workdir, pinning, mode, profile.agents, profile.capacity)
-        targets.append((f"product-{mode}", product))
+    node = False
     if "node" in profile.relays:
         why = await asyncio.to_thread(NodeRelay.install)
-        if why is None:
-            targets.append(("relay-node", NodeRelay(workdir, pinning)))
-        else:
+        node = why is None
+        if why is not None:
             results["skipped"]["relay-node"] = why
             log(f"node relay skipped: {why}")
-    for key, target in targets:
+
+    def targets_in(folder: Path) -> list[tuple[str, Target]]:
+        made: list[tuple[str, Target]] = []
+        if "python" in profile.relays:
+            made.append(("relay-python", PythonRelay(folder, pinning)))
+        for mode in profile.modes:
+            made.append((f"product-{mode}", Product(folder, pinning, mode, profile.agents, profile.capacity)))
+        if node:
+            made.append(("relay-node", NodeRelay(folder, pinning)))
+        return made
+
+    for key, target in targets_in(workdir):  # one after another
         try:
             results["targets"][key] = {"name": target.name, **await run_target(target, profile, log)}
         except Exception as exc:
             log(f"{target.name} FAILED: {exc!r}")
             results["targets"][key] = {"name": target.name, "error": repr(exc)}
+    if "throughput" in profile.scenarios and profile.paced_pairs:
+        (workdir / "paced").mkdir(exist_ok=True)
+        await run_paced(targets_in(workdir / "paced"), profile, results["targets"], log)
     results["meta"] = await machine(profile, "relay-node" in results["targets"])
     results["loadavg_after"] = os.getloadavg()[0]
     return results
