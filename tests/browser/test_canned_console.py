@@ -173,6 +173,7 @@ async def test_managers_edit_reaches_an_open_console_without_reload(
     await manage.get_by_test_id("filter-language").select_option("en")
     await manage.get_by_test_id("filter-q").fill("greet")
     row = manage.locator('[data-testid="reply-row"][data-shortcut="greet"]')
+    await expect(row).to_have_count(1)  # the list redraws once the filters' fetch is back
     await row.click()
     await expect(manage.get_by_test_id("edit-text")).to_have_value(
         "Hi {visitor.name}! I'm {agent.name} from {company}. How can I help you today?"
