@@ -88,6 +88,8 @@ SEND_CASES = [
     ({"conversation_id": "CONV", "text": b"hi", "client_id": "a"}, "invalid_payload"),  # a binary attachment
     ({"conversation_id": "CONV", "text": "hi"}, "missing_field"),
     ({"conversation_id": "CONV", "text": "hi", "client_id": 5}, "invalid_payload"),
+    # Python's json writes these as NaN / Infinity, which strict JSON parsers refuse to decode.
+    ({"conversation_id": "CONV", "text": "hi", "client_id": float("nan")}, "invalid_payload"),
     ({"conversation_id": "CONV", "text": "hi", "client_id": "x" * 65}, "invalid_payload"),
 ]
 
@@ -100,6 +102,17 @@ async def test_message_send_rejects(live_server, chat, payload, code):
     assert ack["ok"] is False and ack["error"]["code"] == code, ack
     assert await count_messages(live_server, conversation_id) == 1
     assert (await visitor.call("message:send", {"conversation_id": conversation_id, "text": "ok", "client_id": cid()}))["ok"]
+
+
+async def test_a_payload_that_is_not_strict_json_gets_an_error_ack(live_server, chat):
+    """Infinity, NaN and integers past 64 bits, which its JSON decoder (orjson) refuses: that
+    packet must still be answered, not dropped unanswered."""
+    visitor, conversation_id = chat
+    for payload in ([float("inf")], {"conversation_id": conversation_id, "text": float("-inf"), "client_id": "a"},
+                    {"conversation_id": conversation_id, "text": 2**70, "client_id": "a"}):  # past 64 bits
+        ack = await visitor.call("message:send", payload, timeout=10)
+        assert ack["ok"] is False and ack["error"]["code"] == "invalid_payload", ack
+    assert await count_messages(live_server, conversation_id) == 1
 
 
 async def test_another_visitors_conversation_is_not_found(live_server, chat):

@@ -10,6 +10,7 @@ with ``dumps``/``loads``.
 
 from __future__ import annotations
 
+import json
 import sys
 from typing import Any
 
@@ -25,7 +26,13 @@ def dumps(obj: Any, **_: Any) -> str:
 
 
 def loads(data: str | bytes, **_: Any) -> Any:
-    return orjson.loads(data)
+    """orjson refuses what the standard module reads: NaN, Infinity (what Python clients write for
+    those floats) and integers past 64 bits. A packet it refuses goes to the standard module, so it
+    reaches its handler and gets an error ack from validation, instead of being dropped unanswered."""
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return json.loads(data)
 
 
 class JsonPacket(packet.Packet):
