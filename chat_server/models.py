@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from .services.survey import SurveyAnswer
 
@@ -93,15 +93,22 @@ class WriteGuard:
     """Who may write to a conversation, checked inside the write's own transaction: its visitor
     (``visitor_id``) or the agent it is assigned to (``agent_id``), and never once it is closed.
     Anything else makes a guarded append write nothing, and the caller takes the full check,
-    which says why (not found, closed) and answers resends of messages stored before a close.
-    SQLite's message path makes the same test in the WHERE of its seq update
-    (``sqlite_hot.GUARDED_NEXT_SEQ``), one statement fewer per message."""
+    which says why (not found, closed) and answers resends of messages stored before a close."""
 
-    column: str  # "visitor_id" | "agent_id"
+    COLUMNS: ClassVar[tuple[str, ...]] = ("visitor_id", "agent_id")
+    column: str  # one of COLUMNS
     value: str
 
     def admits(self, head: Any) -> bool:
         return head is not None and head["status"] != "closed" and head[self.column] == self.value
+
+    @staticmethod
+    def where(column: str) -> str:
+        """``admits`` as SQL on ``conversations``, with ``value`` as its one parameter: SQLite's
+        message path tests it in the WHERE of its seq update, one statement fewer per message."""
+        if column not in WriteGuard.COLUMNS:
+            raise ValueError(f"no write guard on {column!r}")
+        return f"status != 'closed' AND {column} = ?"
 
 
 @dataclass(frozen=True, slots=True)

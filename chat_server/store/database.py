@@ -159,16 +159,16 @@ class SqliteDatabase:
         rounds each copy what landed during the one before, and then this process's writers wait on
         the write lock (they queue on ``_lock``, as behind a ``transaction()``, rather than poll
         SQLite's busy handler) while the last few pages are copied and the WAL starts over."""
-        frames, copied = await conn._execute(_passive_checkpoint, conn._conn)  # one hop, see run()
+        frames, copied = await on_thread(conn, _passive_checkpoint)
         for _ in range(CATCH_UP_ROUNDS):
             if frames <= self.wal_restart_pages or frames - copied <= CATCH_UP_PAGES:
                 break
-            frames, copied = await conn._execute(_passive_checkpoint, conn._conn)
+            frames, copied = await on_thread(conn, _passive_checkpoint)
         if frames > self.wal_restart_pages:
             async with self._lock:
-                await conn._execute(_restart_checkpoint, conn._conn)
+                await on_thread(conn, _restart_checkpoint)
         elif frames == copied:
-            await conn._execute(_start_wal_over, conn._conn)
+            await on_thread(conn, _start_wal_over)
 
     async def _wal(self) -> None:
         """Switch a new file to WAL. Two processes doing it at the same instant deadlock, and SQLite
@@ -227,11 +227,8 @@ class SqliteDatabase:
 
     async def run(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         """``fn`` with the raw connection on aiosqlite's thread: several statements in one hop, for
-        the hot paths (sqlite_hot.py), where each hop costs more CPU than the query. aiosqlite has no
-        public call for this; ``_execute`` is the queue its own methods go through (0.17-0.22 at
-        least; every message test fails if it goes away)."""
-        db = self.db
-        return await db._execute(fn, db._conn)
+        the hot paths (sqlite_hot.py), where each hop costs more CPU than the query."""
+        return await on_thread(self.db, fn)
 
     async def read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         """``fn``, which only reads and only a little (one conversation, one dispatch pass), on
@@ -267,6 +264,13 @@ class SqliteDatabase:
         """Every ``fn`` in turn inside one BEGIN IMMEDIATE ... COMMIT, one hop: a group commit
         (group_commit.py). All or none: the first exception rolls the whole group back and is raised."""
         return await self.run_in_transaction(lambda conn: [fn(conn) for fn in fns], here=here)
+
+
+async def on_thread(conn: aiosqlite.Connection, fn: Callable[[sqlite3.Connection], T]) -> T:
+    """``fn`` with ``conn``'s raw connection, in one hop to its thread. aiosqlite has no public call
+    for this; ``_execute`` is the queue its own methods go through (0.17-0.22 at least; every
+    message test fails if it goes away)."""
+    return await conn._execute(fn, conn._conn)
 
 
 def _passive_checkpoint(conn: sqlite3.Connection) -> tuple[int, int]:

@@ -47,7 +47,7 @@ class GroupCommit:
         loop = asyncio.get_running_loop()
         now, last = loop.time(), self._last_asked
         self._last_asked = now
-        if now - last > self.quiet_s and self._flusher is None and not self._pending:
+        if now - last > self.quiet_s and self._flusher is None:  # no flusher: nothing is pending either
             return await self.database.run_in_transaction(write, here=True)
         future: asyncio.Future[Any] = loop.create_future()
         self._pending.append((write, future))

@@ -40,9 +40,9 @@ log = logging.getLogger(__name__)
 # A guarded append's check and its seq in one statement; no row when the sender may not write
 # (WriteGuard: not theirs, or closed). The columns are what Appended needs.
 GUARDED_NEXT_SEQ = {
-    column: f"UPDATE conversations SET last_seq = last_seq + 1 WHERE id = ? AND status != 'closed' AND {column} = ?"
+    column: f"UPDATE conversations SET last_seq = last_seq + 1 WHERE id = ? AND {WriteGuard.where(column)}"
     " RETURNING last_seq, agent_id, visitor_name, visitor_email, was_offline"
-    for column in ("visitor_id", "agent_id")
+    for column in WriteGuard.COLUMNS
 }
 # Only messages_client can conflict (a resend): the id and the seq are new.
 INSERT_MESSAGE_ONCE = INSERT_MESSAGE + " ON CONFLICT DO NOTHING"
