@@ -63,9 +63,11 @@ async def _side(
                                                    "client_id": client_id})
         except (TimeoutError, RuntimeError):
             rec.errors += 1
+            rec.sent.pop(client_id, None)  # counted here, not again as never delivered
             return
         if not (isinstance(ack, dict) and ack.get("ok")):
             rec.errors += 1
+            rec.sent.pop(client_id, None)
             await asyncio.sleep(0.01)
 
 
@@ -145,8 +147,10 @@ async def paced_in_turns(
             cpu = await _slice(made[key], recs[key], interval, slice_s, settle, f"t{turn}", measure=True,
                                pid=target.pid)
             assert cpu is not None
-            for name in totals[key]:
-                totals[key][name] += getattr(cpu, name) * (cpu.wall if name != "wall" else 1)
+            total = totals[key]
+            total["wall"] += cpu.wall
+            total["server"] += cpu.server * cpu.wall  # % of a core x seconds
+            total["load"] += cpu.load * cpu.wall
     out = {}
     for key, target in targets:
         await target.end_pairs(made[key])
