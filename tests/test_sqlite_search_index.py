@@ -7,7 +7,7 @@ import asyncio
 from pathlib import Path
 
 from chat_server.store.database import SqliteDatabase
-from chat_server.store.sqlite_hot import SqliteStore
+from chat_server.store.sqlite_hot import WARM_UP, WARM_UP_LAST, SqliteStore
 
 
 async def _progress(store: SqliteStore) -> int:
@@ -50,4 +50,32 @@ async def test_the_background_round_indexes_without_a_search(tmp_path: Path) -> 
             "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'hello'")
         assert matches == 1
     finally:
+        await store.close()
+
+
+async def test_the_store_warms_the_loops_connection_through_its_hot_indexes(tmp_path: Path) -> None:
+    """The warm-up reads the b-trees a message's transaction walks, each by its index, and an
+    indexing round (a write on the thread's connection) runs it."""
+    store = SqliteStore(SqliteDatabase(tmp_path / "chat.db"), index_interval_s=3600)
+    await store.open()
+    statements: list[str] = []
+    try:
+        visitor = await store.create_visitor("hash", 1.0)
+        await store.create_conversation(
+            visitor_id=visitor.id, name=None, email=None, page_url=None, first_text="hello", client_id=None, now=1.0)
+        here = store.sqlite._here
+        assert here is not None
+        for sql in WARM_UP + WARM_UP_LAST:
+            plan = " ".join(str(row[3]) for row in here.execute("EXPLAIN QUERY PLAN " + sql, ("c_x",) * sql.count("?")))
+            assert plan.startswith("SEARCH"), (sql, plan)  # a walk from the root, never a scan
+        here.set_trace_callback(statements.append)
+        assert await store.index_messages() == 1
+        assert statements[0] == "BEGIN" and statements[-1] == "COMMIT"
+        assert len(statements) == len(WARM_UP) + len(WARM_UP_LAST) + 2
+        assert not here.in_transaction
+        statements.clear()
+        assert await store.index_messages() == 0  # nothing written: nothing to warm
+        assert statements == []
+    finally:
+        store.sqlite._here.set_trace_callback(None)
         await store.close()

@@ -5,9 +5,11 @@ message's ack wait for the disk."""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from pathlib import Path
 
 import aiosqlite
+import pytest
 
 from chat_server.store.database import SqliteDatabase
 
@@ -42,7 +44,8 @@ def _wal_salt(path: Path) -> bytes:
 async def test_the_checkpointer_starts_the_wal_over_so_no_commit_on_the_loop_does(tmp_path: Path) -> None:
     """The first write after a complete checkpoint restarts the WAL and fsyncs its header; the
     checkpointer makes that write itself (database._start_wal_over), not the next message's COMMIT."""
-    database = SqliteDatabase(tmp_path / "chat.db", checkpoint_interval_s=3600)  # rounds run by hand
+    database = SqliteDatabase(tmp_path / "chat.db", checkpoint_interval_s=3600,  # rounds run by hand
+                              start_over_pages=0)
     await database.open()
     wal = tmp_path / "chat.db-wal"
     checkpointer = await aiosqlite.connect(tmp_path / "chat.db", isolation_level=None)
@@ -101,4 +104,69 @@ async def test_the_wal_stays_bounded_while_writers_never_pause(tmp_path: Path) -
         # Without the held-back restart the WAL keeps every page written (largest ~ through).
         assert largest < through / 4, f"the WAL grew to {largest / 2**20:.0f} of {through / 2**20:.0f} MB"
     finally:
+        await database.close()
+
+
+async def test_after_the_checkpointer_writes_the_loops_connection_is_warmed_at_once(tmp_path: Path) -> None:
+    """Its write starts the WAL over and so drops the loop connection's page cache; the pages a
+    message walks are read back right away (SqliteDatabase.rewarm), not by the next message."""
+    database = SqliteDatabase(tmp_path / "chat.db", checkpoint_interval_s=3600,  # rounds run by hand
+                              start_over_pages=0)
+    await database.open()
+    checkpointer = await aiosqlite.connect(tmp_path / "chat.db", isolation_level=None)
+    warmed: list[object] = []
+    database.warm_up = warmed.append
+    try:
+        await database.execute("CREATE TABLE t (x TEXT)")
+        await database.run_in_transaction(lambda db: db.execute("INSERT INTO t VALUES ('m')"), here=True)
+        await database.checkpoint(checkpointer)
+        assert warmed == [database._here]  # on the loop's own connection, once
+        await database.checkpoint(checkpointer)  # nothing new: the WAL starts over again, so again
+        assert len(warmed) == 2
+
+        def busy(_: object) -> None:
+            exc = sqlite3.OperationalError("database is locked")
+            exc.sqlite_errorcode = sqlite3.SQLITE_BUSY  # type: ignore[attr-defined]
+            raise exc
+
+        database.warm_up = busy  # a busy connection is left for its next user to refill
+        await database.checkpoint(checkpointer)
+
+        def broken(_: object) -> None:
+            raise sqlite3.OperationalError("no such table: conversations")
+
+        database.warm_up = broken  # anything else is a real fault and says so
+        with pytest.raises(sqlite3.OperationalError, match="no such table"):
+            database.rewarm()
+    finally:
+        await checkpointer.close()
+        await database.close()
+
+
+async def test_a_small_wal_is_copied_back_but_not_started_over(tmp_path: Path) -> None:
+    """Starting over drops the loop connection's page cache, so a WAL that is small yet is only
+    copied back; past ``start_over_pages`` it starts over (and the loop's cache is warmed)."""
+    database = SqliteDatabase(tmp_path / "chat.db", checkpoint_interval_s=3600, start_over_pages=8)
+    await database.open()
+    wal = tmp_path / "chat.db-wal"
+    checkpointer = await aiosqlite.connect(tmp_path / "chat.db", isolation_level=None)
+    warmed: list[object] = []
+    database.warm_up = warmed.append
+    try:
+        await database.execute("CREATE TABLE t (x TEXT)")
+        await database.run_in_transaction(lambda db: db.execute("INSERT INTO t VALUES ('m')"), here=True)
+        before = _wal_salt(wal)
+        await database.checkpoint(checkpointer)
+        assert _wal_salt(wal) == before and warmed == []  # copied back, not started over
+        [(_, frames, copied)] = await checkpointer.execute_fetchall("PRAGMA wal_checkpoint(PASSIVE)")
+        assert frames == copied > 0
+        for i in range(8):  # past start_over_pages
+            await database.run_in_transaction(lambda db, i=i: db.execute("INSERT INTO t VALUES (?)", ("x" * 3000,)),
+                                              here=True)
+        await database.checkpoint(checkpointer)
+        assert _wal_salt(wal) != before and warmed == [database._here]
+        [(count,)] = await database.execute_fetchall("SELECT COUNT(*) FROM t")
+        assert count == 9
+    finally:
+        await checkpointer.close()
         await database.close()

@@ -29,6 +29,10 @@ WAL_ATTEMPTS = 40
 CHECKPOINT_INTERVAL_S = 1.0
 # Past this many pages (4 KB each) the checkpointer stops waiting for a quiet moment (SqliteDatabase.checkpoint).
 WAL_RESTART_PAGES = 16_384
+# A WAL copied back in full starts over only past this many pages: each start-over drops the loop
+# connection's page cache (SqliteDatabase.rewarm), and doing it every second re-read ~75 pages a
+# second from the database file, two in every message's transaction at 100 msgs/s.
+WAL_START_OVER_PAGES = 4_096
 # Passive rounds that may follow the first while the WAL is that big, and what they stop at.
 CATCH_UP_ROUNDS = 3
 CATCH_UP_PAGES = 1_024
@@ -98,14 +102,17 @@ class SqliteDatabase:
     dialect = SQLITE
 
     def __init__(self, path: Path, checkpoint_interval_s: float = CHECKPOINT_INTERVAL_S,
-                 wal_restart_pages: int = WAL_RESTART_PAGES) -> None:
+                 wal_restart_pages: int = WAL_RESTART_PAGES, start_over_pages: int = WAL_START_OVER_PAGES) -> None:
         self.path = path
         self.checkpoint_interval_s = checkpoint_interval_s
         self.wal_restart_pages = wal_restart_pages
+        self.start_over_pages = start_over_pages
         self._db: aiosqlite.Connection | None = None
         self._here: sqlite3.Connection | None = None  # the event loop's own connection
         self._lock = asyncio.Lock()
         self._checkpointer: asyncio.Task[None] | None = None
+        # Set by the store: reads the pages its hot paths walk, on the loop's connection (rewarm).
+        self.warm_up: Callable[[sqlite3.Connection], None] | None = None
 
     async def open(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -167,8 +174,30 @@ class SqliteDatabase:
         if frames > self.wal_restart_pages:
             async with self._lock:
                 await on_thread(conn, _restart_checkpoint)
-        elif frames == copied:
+        elif frames == copied and frames >= self.start_over_pages:
             await on_thread(conn, _start_wal_over)
+        else:
+            return
+        self.rewarm()
+
+    def rewarm(self) -> None:
+        """Refill the loop connection's page cache after another connection wrote.
+
+        SQLite drops a connection's whole page cache when it finds that another connection has
+        written since its last transaction: the checkpointer's write that starts the WAL over, a
+        search-index round on aiosqlite's thread. The next message's transaction then read every
+        page it walks again, 220 against 75 us alone on one core (docs/performance.md, "Session
+        8"). Reading the pages that every lookup shares here, right after that write, takes most
+        of that off the message path. Skipped when the connection is busy: the cache is refilled
+        by whatever uses it next, as before."""
+        here, warm_up = self._here, self.warm_up
+        if here is None or warm_up is None or here.in_transaction:
+            return
+        try:
+            warm_up(here)
+        except sqlite3.OperationalError as exc:
+            if not _busy(exc):
+                raise
 
     async def _wal(self) -> None:
         """Switch a new file to WAL. Two processes doing it at the same instant deadlock, and SQLite

@@ -47,6 +47,29 @@ GUARDED_NEXT_SEQ = {
 # Only messages_client can conflict (a resend): the id and the seq are new.
 INSERT_MESSAGE_ONCE = INSERT_MESSAGE + " ON CONFLICT DO NOTHING"
 GIVE_BACK_SEQ = "UPDATE conversations SET last_seq = last_seq - 1 WHERE id = ? AND last_seq = ?"
+# The b-trees a message's transaction walks (GUARDED_NEXT_SEQ, INSERT_MESSAGE_ONCE), each from its
+# root to a leaf, in one read transaction (SqliteDatabase.rewarm). Conversation ids and client ids
+# are random: a random key walks the interior pages every lookup shares. Message ids and rowids
+# grow: new rows land on the last leaf, and the chats still talking are the newest.
+WARM_UP = (
+    "SELECT 1 FROM conversations WHERE id = ?",
+    "SELECT 1 FROM messages WHERE conversation_id = ? AND seq = 0",
+    "SELECT 1 FROM messages WHERE conversation_id = ? AND author_kind = 'visitor' AND client_id = ''",
+)
+WARM_UP_LAST = ("SELECT MAX(rowid) FROM conversations", "SELECT MAX(id) FROM messages",
+                "SELECT MAX(rowid) FROM messages")
+
+
+def warm_up(db: sqlite3.Connection) -> None:
+    key = new_id("c")
+    db.execute("BEGIN")
+    try:
+        for sql in WARM_UP:
+            db.execute(sql, (key,)).fetchall()
+        for sql in WARM_UP_LAST:
+            db.execute(sql).fetchall()
+    finally:
+        db.execute("COMMIT")
 
 
 INDEX_INTERVAL_S = 5.0
@@ -59,6 +82,7 @@ class SqliteStore(SqlStore):
     def __init__(self, database: SqliteDatabase, index_interval_s: float = INDEX_INTERVAL_S) -> None:
         super().__init__(database)
         self.sqlite = database
+        database.warm_up = warm_up
         self.appends = GroupCommit(database)
         self.index_interval_s = index_interval_s
         self._indexer: asyncio.Task[None] | None = None
@@ -87,6 +111,8 @@ class SqliteStore(SqlStore):
             return int(top - through)
 
         added: int = await self.sqlite.run_in_transaction(catch_up)
+        if added:  # written on the thread's connection: the loop's dropped its cache
+            self.sqlite.rewarm()
         return added
 
     async def _index_every(self, interval_s: float) -> None:
