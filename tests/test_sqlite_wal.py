@@ -44,8 +44,7 @@ def _wal_salt(path: Path) -> bytes:
 async def test_the_checkpointer_starts_the_wal_over_so_no_commit_on_the_loop_does(tmp_path: Path) -> None:
     """The first write after a complete checkpoint restarts the WAL and fsyncs its header; the
     checkpointer makes that write itself (database._start_wal_over), not the next message's COMMIT."""
-    database = SqliteDatabase(tmp_path / "chat.db", checkpoint_interval_s=3600,  # rounds run by hand
-                              start_over_pages=0)
+    database = SqliteDatabase(tmp_path / "chat.db", checkpoint_interval_s=3600)  # rounds run by hand
     await database.open()
     wal = tmp_path / "chat.db-wal"
     checkpointer = await aiosqlite.connect(tmp_path / "chat.db", isolation_level=None)
@@ -110,8 +109,7 @@ async def test_the_wal_stays_bounded_while_writers_never_pause(tmp_path: Path) -
 async def test_after_the_checkpointer_writes_the_loops_connection_is_warmed_at_once(tmp_path: Path) -> None:
     """Its write starts the WAL over and so drops the loop connection's page cache; the pages a
     message walks are read back right away (SqliteDatabase.rewarm), not by the next message."""
-    database = SqliteDatabase(tmp_path / "chat.db", checkpoint_interval_s=3600,  # rounds run by hand
-                              start_over_pages=0)
+    database = SqliteDatabase(tmp_path / "chat.db", checkpoint_interval_s=3600)  # rounds run by hand
     await database.open()
     checkpointer = await aiosqlite.connect(tmp_path / "chat.db", isolation_level=None)
     warmed: list[object] = []
@@ -142,31 +140,3 @@ async def test_after_the_checkpointer_writes_the_loops_connection_is_warmed_at_o
         await checkpointer.close()
         await database.close()
 
-
-async def test_a_small_wal_is_copied_back_but_not_started_over(tmp_path: Path) -> None:
-    """Starting over drops the loop connection's page cache, so a WAL that is small yet is only
-    copied back; past ``start_over_pages`` it starts over (and the loop's cache is warmed)."""
-    database = SqliteDatabase(tmp_path / "chat.db", checkpoint_interval_s=3600, start_over_pages=8)
-    await database.open()
-    wal = tmp_path / "chat.db-wal"
-    checkpointer = await aiosqlite.connect(tmp_path / "chat.db", isolation_level=None)
-    warmed: list[object] = []
-    database.warm_up = warmed.append
-    try:
-        await database.execute("CREATE TABLE t (x TEXT)")
-        await database.run_in_transaction(lambda db: db.execute("INSERT INTO t VALUES ('m')"), here=True)
-        before = _wal_salt(wal)
-        await database.checkpoint(checkpointer)
-        assert _wal_salt(wal) == before and warmed == []  # copied back, not started over
-        [(_, frames, copied)] = await checkpointer.execute_fetchall("PRAGMA wal_checkpoint(PASSIVE)")
-        assert frames == copied > 0
-        for i in range(8):  # past start_over_pages
-            await database.run_in_transaction(lambda db, i=i: db.execute("INSERT INTO t VALUES (?)", ("x" * 3000,)),
-                                              here=True)
-        await database.checkpoint(checkpointer)
-        assert _wal_salt(wal) != before and warmed == [database._here]
-        [(count,)] = await database.execute_fetchall("SELECT COUNT(*) FROM t")
-        assert count == 9
-    finally:
-        await checkpointer.close()
-        await database.close()

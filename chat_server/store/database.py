@@ -29,10 +29,6 @@ WAL_ATTEMPTS = 40
 CHECKPOINT_INTERVAL_S = 1.0
 # Past this many pages (4 KB each) the checkpointer stops waiting for a quiet moment (SqliteDatabase.checkpoint).
 WAL_RESTART_PAGES = 16_384
-# A WAL copied back in full starts over only past this many pages: each start-over drops the loop
-# connection's page cache (SqliteDatabase.rewarm), and doing it every second re-read ~75 pages a
-# second from the database file, two in every message's transaction at 100 msgs/s.
-WAL_START_OVER_PAGES = 4_096
 # Passive rounds that may follow the first while the WAL is that big, and what they stop at.
 CATCH_UP_ROUNDS = 3
 CATCH_UP_PAGES = 1_024
@@ -102,11 +98,10 @@ class SqliteDatabase:
     dialect = SQLITE
 
     def __init__(self, path: Path, checkpoint_interval_s: float = CHECKPOINT_INTERVAL_S,
-                 wal_restart_pages: int = WAL_RESTART_PAGES, start_over_pages: int = WAL_START_OVER_PAGES) -> None:
+                 wal_restart_pages: int = WAL_RESTART_PAGES) -> None:
         self.path = path
         self.checkpoint_interval_s = checkpoint_interval_s
         self.wal_restart_pages = wal_restart_pages
-        self.start_over_pages = start_over_pages
         self._db: aiosqlite.Connection | None = None
         self._here: sqlite3.Connection | None = None  # the event loop's own connection
         self._lock = asyncio.Lock()
@@ -174,7 +169,7 @@ class SqliteDatabase:
         if frames > self.wal_restart_pages:
             async with self._lock:
                 await on_thread(conn, _restart_checkpoint)
-        elif frames == copied and frames >= self.start_over_pages:
+        elif frames == copied:
             await on_thread(conn, _start_wal_over)
         else:
             return
