@@ -15,9 +15,10 @@ def new_id(prefix: str) -> str:
 def new_message_id() -> str:
     """Message ids start with the time in milliseconds, then 64 random bits.
 
-    Every message id goes into the primary-key index of ``messages``. Random ids land on a random
-    leaf page each, so a group commit of n messages rewrote n index pages into the WAL; ids in
-    time order fill the index's last page instead (docs/performance.md, "Session 6"). The time is
+    On PostgreSQL every message id goes into the primary-key index of ``messages`` (SQLite has had
+    none since migration 0009). Random ids land on a random leaf page each, so a group commit of n
+    messages rewrote n index pages; ids in time order fill the index's last page instead
+    (docs/performance.md, "Session 6"). The time is
     the message's own ``created_at``, shown beside it anyway; the random part keeps ids unguessable
     and says nothing about volume."""
     return f"m_{time.time_ns() // 1_000_000:012x}{secrets.token_hex(8)}"

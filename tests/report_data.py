@@ -45,8 +45,8 @@ async def insert(store: SqlStore, chats: list[Chat], visitor_id: str = "v_000000
             assigned = chat.participants[0][1] if chat.participants else None
             await db.execute(
                 "INSERT INTO conversations (id, visitor_id, agent_id, status, visitor_name, created_at,"
-                " assigned_at, closed_at, closed_by, outcome, department, last_seq)"
-                " VALUES (?, ?, ?, ?, 'Maria', ?, ?, ?, ?, ?, ?, 0)",
+                " assigned_at, closed_at, closed_by, outcome, department)"
+                " VALUES (?, ?, ?, ?, 'Maria', ?, ?, ?, ?, ?, ?)",
                 (
                     chat.id,
                     visitor_id,

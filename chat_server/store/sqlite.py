@@ -23,7 +23,12 @@ MESSAGES_AFTER = "SELECT * FROM messages WHERE conversation_id = ? AND seq > ? O
 MESSAGE_BY_CLIENT_ID = "SELECT * FROM messages WHERE conversation_id = ? AND author_kind = ? AND client_id = ?"
 RATING_SELECT = "SELECT * FROM ratings WHERE conversation_id = ?"
 INSERT_VISITOR = "INSERT INTO visitors (id, token_hash, created_at) VALUES (?, ?, ?)"
-NEXT_SEQ = "UPDATE conversations SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq, agent_id"
+# A message's seq: the conversation's highest plus one (migration 0009). Read only after the
+# conversation's row is locked (SEQ_LOCK, or an UPDATE of it), in a statement of its own: on
+# PostgreSQL a statement sees what committed before it started, so the MAX must start after the lock
+# is granted. SQLite's BEGIN IMMEDIATE already holds the only write lock.
+SEQ_LOCK = "SELECT agent_id FROM conversations WHERE id = ?"
+NEXT_SEQ = "SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE conversation_id = ?"
 # What a guarded append checks and returns (models.WriteGuard, Appended): one primary-key row.
 GUARD_SELECT = (
     "SELECT status, visitor_id, agent_id, visitor_name, visitor_email, was_offline FROM conversations WHERE id = ?"
@@ -175,7 +180,7 @@ class SqlStore(WorkflowStoreMixin, AssignStoreMixin):
             await db.execute(
                 "INSERT INTO conversations (id, visitor_id, status, visitor_name, visitor_email, page_url,"
                 " page_title, user_agent, visitor_timezone, department, language, priority, was_offline,"
-                " created_at, last_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
+                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (conversation_id, visitor_id, status, name, email, page_url, context.get("page_title"),
                  context.get("user_agent"), context.get("timezone"), context.get("department"),
                  context.get("language"), context.get("priority", 1), int(status == "offline"), now),
@@ -333,7 +338,8 @@ class SqlStore(WorkflowStoreMixin, AssignStoreMixin):
             existing = await self._find_by_client_id(conversation_id, author_kind, client_id)
             if existing is not None:
                 return existing, False, None
-        [(seq, agent_id)] = await db.execute_fetchall(NEXT_SEQ, (conversation_id,))
+        [(agent_id,)] = await db.execute_fetchall(SEQ_LOCK + self.dialect.for_update, (conversation_id,))
+        [(seq,)] = await db.execute_fetchall(NEXT_SEQ, (conversation_id,))
         message = new_message(conversation_id, int(seq), client_id, author_kind, author_id, author_name, text, now)
         await db.execute(INSERT_MESSAGE, message_row(message))
         return message, True, agent_id

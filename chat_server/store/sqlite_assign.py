@@ -74,15 +74,18 @@ class AssignStoreMixin(_Base):
             return {}
         cases = " ".join("WHEN ? THEN ?" for _ in chosen)
         params: list[object] = [x for conversation, (agent, _) in chosen.items() for x in (conversation, agent)]
-        update = (f"UPDATE conversations SET agent_id = CASE id {cases} END, status = 'assigned', assigned_at = ?,"
-                  f" last_seq = last_seq + 1 WHERE id IN ({','.join('?' * len(chosen))})"
-                  f" AND {self.dialect.by_key_only}status = 'queued'"
-                  " RETURNING id, last_seq")
+        marks = ",".join("?" * len(chosen))
+        update = (f"UPDATE conversations SET agent_id = CASE id {cases} END, status = 'assigned', assigned_at = ?"
+                  f" WHERE id IN ({marks}) AND {self.dialect.by_key_only}status = 'queued' RETURNING id")
         update_params = (*params, now, *chosen)
+        # After the UPDATE has locked the rows, in a statement of its own (sqlite.NEXT_SEQ).
+        next_seqs = (f"SELECT conversation_id, MAX(seq) + 1 FROM messages WHERE conversation_id IN ({marks})"
+                     " GROUP BY conversation_id")
 
-        def lines_of(rows: Sequence[Any]) -> dict[str, Message]:
+        def lines_of(rows: Sequence[Any], seqs: Sequence[Any]) -> dict[str, Message]:
+            seq_of = {r[0]: int(r[1]) for r in seqs}
             return {
-                r[0]: Message(id=new_message_id(), conversation_id=r[0], seq=int(r[1]), client_id=None,
+                r[0]: Message(id=new_message_id(), conversation_id=r[0], seq=seq_of.get(r[0], 1), client_id=None,
                               author_kind="system", author_id=None, author_name=None, text=chosen[r[0]][1],
                               created_at=now)
                 for r in rows
@@ -102,7 +105,8 @@ class AssignStoreMixin(_Base):
         group = getattr(self, "appends", None)  # SQLite's group commit (sqlite_hot.SqliteStore)
         if group is not None:
             def write(db: sqlite3.Connection) -> dict[str, Message]:
-                lines = lines_of(db.execute(update, update_params).fetchall())
+                updated = db.execute(update, update_params).fetchall()
+                lines = lines_of(updated, db.execute(next_seqs, tuple(chosen)).fetchall() if updated else [])
                 if lines:
                     for sql, values in inserts(lines):
                         db.execute(sql, values)
@@ -111,7 +115,8 @@ class AssignStoreMixin(_Base):
             result: dict[str, Message] = await group.run(write)
             return result
         async with self._write() as db:
-            lines = lines_of(await db.execute_fetchall(update, update_params))
+            updated = await db.execute_fetchall(update, update_params)
+            lines = lines_of(updated, await db.execute_fetchall(next_seqs, tuple(chosen)) if updated else [])
             if lines:
                 for sql, values in inserts(lines):
                     await db.execute(sql, values)

@@ -25,7 +25,6 @@ from .sqlite import (
     INSERT_VISITOR,
     MESSAGE_BY_CLIENT_ID,
     MESSAGES_AFTER,
-    NEXT_SEQ,
     RATING_SELECT,
     SqlStore,
     _conversation_row,
@@ -37,27 +36,23 @@ from .sqlite import (
 from .sqlite_workflow import CONVERSATION_SELECT
 
 log = logging.getLogger(__name__)
-# A guarded append's check and its seq in one statement; no row when the sender may not write
-# (WriteGuard: not theirs, or closed). The columns are what Appended needs.
-GUARDED_NEXT_SEQ = {
-    column: f"UPDATE conversations SET last_seq = last_seq + 1 WHERE id = ? AND {WriteGuard.where(column)}"
-    " RETURNING last_seq, agent_id, visitor_name, visitor_email, was_offline"
-    for column in WriteGuard.COLUMNS
-}
-# Only messages_client can conflict (a resend): the id and the seq are new.
+# The next seq (sqlite.NEXT_SEQ, inside the write lock) beside the columns Appended needs, by a
+# guarded append's check (WriteGuard: no row when the sender may not write) or by id alone.
+SEQ_HEAD = ("SELECT (SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE conversation_id = c.id) AS seq,"
+            " agent_id, visitor_name, visitor_email, was_offline FROM conversations c WHERE id = ?")
+GUARDED_HEAD = {column: f"{SEQ_HEAD} AND {WriteGuard.where(column)}" for column in WriteGuard.COLUMNS}
+# Only messages_client can conflict (a resend): the seq is new.
 INSERT_MESSAGE_ONCE = INSERT_MESSAGE + " ON CONFLICT DO NOTHING"
-GIVE_BACK_SEQ = "UPDATE conversations SET last_seq = last_seq - 1 WHERE id = ? AND last_seq = ?"
-# The b-trees a message's transaction walks (GUARDED_NEXT_SEQ, INSERT_MESSAGE_ONCE), each from its
-# root to a leaf, in one read transaction (SqliteDatabase.rewarm). Conversation ids and client ids
-# are random: a random key walks the interior pages every lookup shares. Message ids and rowids
-# grow: new rows land on the last leaf, and the chats still talking are the newest.
+# The b-trees a message's transaction walks (GUARDED_HEAD, INSERT_MESSAGE_ONCE), each from its root
+# to a leaf, in one read transaction (SqliteDatabase.rewarm). Conversation ids and client ids are
+# random: a random key walks the interior pages every lookup shares. Rowids grow: new rows land on
+# the last leaf, and the chats still talking are the newest.
 WARM_UP = (
     "SELECT 1 FROM conversations WHERE id = ?",
     "SELECT 1 FROM messages WHERE conversation_id = ? AND seq = 0",
     "SELECT 1 FROM messages WHERE conversation_id = ? AND author_kind = 'visitor' AND client_id = ''",
 )
-WARM_UP_LAST = ("SELECT MAX(rowid) FROM conversations", "SELECT MAX(id) FROM messages",
-                "SELECT MAX(rowid) FROM messages")
+WARM_UP_LAST = ("SELECT MAX(rowid) FROM conversations", "SELECT MAX(rowid) FROM messages")
 
 
 def warm_up(db: sqlite3.Connection) -> None:
@@ -167,14 +162,14 @@ class SqliteStore(SqlStore):
         self, conversation_id: str, guard: WriteGuard, *, author_kind: str, author_id: str | None,
         author_name: str | None, text: str, client_id: str | None, now: float,
     ) -> Appended | None:
-        sql = GUARDED_NEXT_SEQ[guard.column]
+        sql = GUARDED_HEAD[guard.column]
 
         def write(db: sqlite3.Connection) -> Appended | None:
             head = db.execute(sql, (conversation_id, guard.value)).fetchone()
             if head is None:  # not theirs, closed or unknown: nothing written, nothing to undo
                 return None
             name = head["visitor_name"] if author_name is None else author_name
-            stored = _insert(db, conversation_id, int(head["last_seq"]), head["agent_id"], author_kind, author_id,
+            stored = _insert(db, conversation_id, int(head["seq"]), head["agent_id"], author_kind, author_id,
                              name, text, client_id, now)
             return Appended.of(stored, head)
 
@@ -187,7 +182,8 @@ def _append(
     author_name: str | None, text: str, client_id: str | None, now: float,
 ) -> tuple[Message, bool, str | None]:
     """SqlStore._append_in as one synchronous call (inside a group commit's transaction)."""
-    [(seq, agent_id)] = db.execute(NEXT_SEQ, (conversation_id,)).fetchall()  # done before COMMIT
+    [head] = db.execute(SEQ_HEAD, (conversation_id,)).fetchall()  # done before COMMIT
+    seq, agent_id = head["seq"], head["agent_id"]
     return _insert(db, conversation_id, int(seq), agent_id, author_kind, author_id, author_name, text, client_id, now)
 
 
@@ -195,17 +191,14 @@ def _insert(
     db: sqlite3.Connection, conversation_id: str, seq: int, agent_id: str | None, author_kind: str,
     author_id: str | None, author_name: str | None, text: str, client_id: str | None, now: float,
 ) -> tuple[Message, bool, str | None]:
-    """The message at ``seq``, just taken from ``last_seq``; a resend (its ``client_id`` is stored)
-    gives ``seq`` back and returns the first copy. Inserting first and looking only on a conflict
+    """The message at ``seq``, the conversation's next; a resend (its ``client_id`` is stored)
+    writes nothing and returns the first copy. Inserting first and looking only on a conflict
     spares every new message a lookup: each statement is tens of microseconds when the server is
-    quiet, the case whose p99 the benchmark measures (docs/performance.md, "Session 7"). Nothing
-    else writes to the conversation between taking and giving back: this runs in one call, inside
-    the write lock."""
+    quiet, the case whose p99 the benchmark measures (docs/performance.md, "Session 7")."""
     message = new_message(conversation_id, seq, client_id, author_kind, author_id, author_name, text, now)
     if db.execute(INSERT_MESSAGE_ONCE, message_row(message)).rowcount:
         return message, True, agent_id
-    db.execute(GIVE_BACK_SEQ, (conversation_id, seq))
     row = db.execute(MESSAGE_BY_CLIENT_ID, (conversation_id, author_kind, client_id)).fetchone()
-    if row is None:  # pragma: no cover - only messages_client can conflict: ids and seqs are new
+    if row is None:  # pragma: no cover - only messages_client can conflict: the seq is new
         raise sqlite3.IntegrityError("message conflicts with no stored copy")
     return _message(row), False, None

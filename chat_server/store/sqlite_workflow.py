@@ -18,8 +18,11 @@ if TYPE_CHECKING:
 else:
     _Base = object
 
+# last_seq: the newest message's seq, one step down the (conversation_id, seq) index (migration 0009).
 CONVERSATION_SELECT = """
-SELECT c.*, a.name AS agent_name FROM conversations c LEFT JOIN agents a ON a.id = c.agent_id
+SELECT c.*, a.name AS agent_name,
+(SELECT COALESCE(MAX(m.seq), 0) FROM messages m WHERE m.conversation_id = c.id) AS last_seq
+FROM conversations c LEFT JOIN agents a ON a.id = c.agent_id
 """
 AGENT_FIELDS = {"name", "role", "capacity", "disabled", "departments", "languages"}
 
